@@ -1,0 +1,126 @@
+/* tenet/check.h — checking one input against a ruleset, and the report it fills. */
+#ifndef TENET_CHECK_H
+#define TENET_CHECK_H
+
+#include "common.h"
+#include "errors.h"
+#include "ruleset.h"
+
+TENET_BEGIN_DECL
+
+/* A name=value override for a template parameter (CloudFormation Parameters,
+ * Terraform variables). Borrowed for the duration of the call. */
+typedef struct tenet_param {
+    const char *name;
+    const char *value;
+} tenet_param;
+
+#define TENET_CHECK_OPTIONS_VERSION 1
+
+/* Options of one check. Initialise with tenet_check_options_init() (or
+ * TENET_CHECK_OPTIONS_INIT) and set what you need; zero means "default".
+ * Every pointer is borrowed for the duration of tenet_check() only. */
+typedef struct tenet_check_options {
+    unsigned int version;
+    const char *filename;              /* shown in diagnostics; NULL = "<input>" */
+    const char *const *regions;        /* regions to evaluate; "all" = the pack's region set */
+    size_t region_count;               /* 0 = the input's own region, else unknown */
+    const tenet_param *params;
+    size_t param_count;
+    const char *input_format;          /* NULL or "auto" = detect; or "cloudformation", ... */
+    const char *operation;             /* operation for inputs that do not name one */
+    /* Limits; 0 = the default shown. Exceeding one is a positioned TENET_ELIMIT error. */
+    size_t max_input_bytes;            /* 64 MiB */
+    size_t max_depth;                  /* 256 nesting levels */
+    size_t max_alias_nodes;            /* 1,000,000 nodes produced by alias expansion */
+    size_t max_scalar_bytes;           /* 16 MiB */
+    size_t max_scenarios;              /* 256 scenarios per resource */
+} tenet_check_options;
+
+#define TENET_CHECK_OPTIONS_INIT {TENET_CHECK_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+
+TENET_EXTERN(int) tenet_check_options_init(tenet_check_options *opts, unsigned int version);
+
+/* A report accumulates the diagnostics of one or more checks. Owned by the
+ * caller; free with tenet_report_free(). Not safe for concurrent mutation:
+ * use one report per thread (the ruleset itself is shared). */
+typedef struct tenet_report tenet_report;
+
+TENET_EXTERN(int) tenet_report_new(tenet_report **out);
+TENET_EXTERN(void) tenet_report_free(tenet_report *report);
+
+/* Checks `len` bytes of input against `rs` and appends the diagnostics to
+ * `report`. The bytes are copied (code frames need them later).
+ * Returns TENET_OK when the input was judged (whatever the findings), or an
+ * error status when it could not be read (TENET_EPARSE, TENET_ELIMIT,
+ * TENET_EFORMAT, ...); in that case `err` says why and where, and the report
+ * records the failure as an input error so renderings still show it. */
+TENET_EXTERN(int) tenet_check(tenet_report *report, const tenet_ruleset *rs, const char *data,
+                              size_t len, const tenet_check_options *opts, tenet_error *err);
+
+#define TENET_DIAGNOSTIC_VERSION 1
+
+/* One diagnostic. Strings are borrowed from the report and stay valid until
+ * it is freed; optional ones are NULL. Lines and columns are 1-based and
+ * count Unicode code points; end_column points one past the last character. */
+typedef struct tenet_diagnostic {
+    unsigned int version;
+    const char *rule;
+    tenet_severity severity;
+    const char *verdict;   /* "fail" (the rule is violated), "unknown" (could not verify), "note" */
+    const char *message;
+    const char *fix;
+    const char *reason;    /* for "unknown": why the value could not be resolved */
+    const char *file;
+    uint32_t line, column, end_line, end_column;
+    const char *path;      /* document path, e.g. Resources.Cache.Properties.EngineVersion */
+    const char *subject;   /* logical id, Terraform address or request action */
+    const char *kind;      /* canonical kind */
+    const char *operation; /* create | update | replace | delete */
+    const char *region;    /* first region the diagnostic holds in */
+    const char *regions;   /* every region it holds in, comma-separated */
+    const char *scenario;  /* the parameter/condition choices that trigger it; NULL = always */
+    const char *source;    /* the source-document section the rule encodes */
+} tenet_diagnostic;
+
+/* Number of diagnostics, and diagnostic `index` in report order
+ * (files in check order; within a file by line, column, rule). */
+TENET_EXTERN(size_t) tenet_report_count(const tenet_report *report);
+TENET_EXTERN(int) tenet_report_get(const tenet_report *report, size_t index, tenet_diagnostic *out);
+
+typedef struct tenet_summary {
+    size_t files;        /* inputs checked (including failed ones) */
+    size_t input_errors; /* inputs that could not be read or parsed */
+    size_t subjects;     /* distinct subjects judged */
+    size_t errors, warnings, infos;
+} tenet_summary;
+
+TENET_EXTERN(void) tenet_report_summary(const tenet_report *report, tenet_summary *out);
+
+typedef enum tenet_format {
+    TENET_FORMAT_TEXT = 0,
+    TENET_FORMAT_JSON = 1
+} tenet_format;
+
+#define TENET_RENDER_OPTIONS_VERSION 1
+
+typedef struct tenet_render_options {
+    unsigned int version;
+    int format;    /* a tenet_format */
+    int color;     /* text only: ANSI colours when non-zero */
+    int min_severity; /* text only: hide diagnostics below this tenet_severity */
+} tenet_render_options;
+
+#define TENET_RENDER_OPTIONS_INIT {TENET_RENDER_OPTIONS_VERSION, TENET_FORMAT_TEXT, 0, 0}
+
+TENET_EXTERN(int) tenet_render_options_init(tenet_render_options *opts, unsigned int version);
+
+/* Renders the report into `out` (caller disposes it with tenet_buf_dispose).
+ * JSON is one object: {"tenet": VERSION, "diagnostics": [...], "input_errors": [...],
+ * "summary": {...}}; its schema is documented in the README. */
+TENET_EXTERN(int) tenet_report_render(const tenet_report *report, const tenet_render_options *opts,
+                                      tenet_buf *out, tenet_error *err);
+
+TENET_END_DECL
+
+#endif

@@ -1,0 +1,48 @@
+/* Evaluating a compiled ruleset against one subject. */
+#ifndef TN_EVAL_H
+#define TN_EVAL_H
+#include "eval/tristate.h"
+#include "rules/ir.h"
+#include "subject/subject.h"
+
+/* Per-check evaluation state: the only mutable state evaluation needs. */
+typedef struct tn_eval_ctx {
+    const tenet_ruleset *rs;
+    tn_arena *arena; /* scratch for messages of this check */
+    void *match_data;
+} tn_eval_ctx;
+
+int tn_eval_ctx_init(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena);
+void tn_eval_ctx_dispose(tn_eval_ctx *ctx);
+
+typedef enum tn_verdict { TN_VERDICT_FAIL = 1, TN_VERDICT_UNKNOWN = 2 } tn_verdict;
+
+/* What a rule says about a subject when it does not simply pass. */
+typedef struct tn_finding {
+    const tn_rule *rule;
+    tn_verdict verdict;
+    tenet_severity severity;  /* rule severity for FAIL; INFO for UNKNOWN (REPORT) */
+    const char *message;      /* placeholders filled; for UNKNOWN "could not verify: <title>" */
+    const char *reason;       /* UNKNOWN: the first unknown leaf's reason */
+    const tn_value *at;       /* value to point at, or NULL (the subject's own span) */
+    const char *at_path;      /* document path of `at` (or NULL) */
+} tn_finding;
+
+typedef int (*tn_finding_fn)(void *payload, const tn_subject *s, const tn_finding *f);
+
+/* Runs every rule of the subject's kind whose operations include the subject's
+ * operation. Calls `cb` for each FAIL and reportable UNKNOWN. Returns TENET_OK,
+ * the callback's non-zero result, or a negative status. */
+int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload);
+
+/* Exposed for unit tests: evaluate one condition / one test on one value. */
+tn_tri tn_eval_cond(tn_eval_ctx *ctx, const tn_subject *s, const tn_cond *c,
+                    const tn_value **first_false, const tn_value **first_unknown);
+tn_tri tn_eval_test(tn_eval_ctx *ctx, const tn_subject *s, const tn_test *t, const tn_value *v,
+                    const tn_value *before);
+/* Resolves a field reference on a subject (following links); the result is
+ * borrowed from the subject or allocated in ctx->arena for pseudo-fields. */
+const tn_value *tn_eval_resolve(tn_eval_ctx *ctx, const tn_subject *s, const tn_fieldref *ref,
+                                const tn_value **before_out);
+
+#endif

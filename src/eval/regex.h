@@ -1,0 +1,29 @@
+/* PCRE2 behind a small interface: compiled with JIT at rule-compile time
+ * (read-only afterwards, so shareable), matched with per-call match data and
+ * bounded match/depth limits so a hostile pattern cannot hang a check. */
+#ifndef TN_REGEX_H
+#define TN_REGEX_H
+#include <stddef.h>
+
+typedef struct tn_regex tn_regex;
+
+/* Compiles `pattern` (UTF mode). On failure returns NULL and writes PCRE2's
+ * message into errbuf and the pattern offset into *erroffset. */
+tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t errlen,
+                           size_t *erroffset);
+void tn_regex_free(tn_regex *re);
+/* Number of capture groups. */
+int tn_regex_captures(const tn_regex *re);
+
+/* Per-thread/per-call match data, large enough for any pattern (32 groups). */
+void *tn_regex_match_data_new(void);
+void tn_regex_match_data_free(void *md);
+
+/* 1 = match, 0 = no match, TENET_ELIMIT when the match limit was hit,
+ * TENET_ERROR on other failures. When cap1_off/cap1_len are non-NULL and the
+ * pattern matched, they receive capture group 1 (or the whole match if the
+ * pattern has no group). */
+int tn_regex_match(const tn_regex *re, const char *s, size_t len, void *md, size_t *cap1_off,
+                   size_t *cap1_len);
+
+#endif

@@ -1,0 +1,73 @@
+/* The report: diagnostics of one or more checks, their sources (for code
+ * frames), and input errors. Internal view of tenet_report. */
+#ifndef TN_REPORT_H
+#define TN_REPORT_H
+#include "doc/node.h"
+#include "tenet/check.h"
+#include "util/arena.h"
+#include "util/strmap.h"
+#include "util/vec.h"
+#include <stdbool.h>
+
+typedef struct tn_diag {
+    const char *rule;
+    tenet_severity severity;
+    const char *verdict; /* "fail" | "unknown" | "note" */
+    const char *message;
+    const char *fix;
+    const char *reason;
+    size_t file_index;   /* into report->files */
+    bool has_span;
+    tn_span span;
+    const char *path;
+    const char *subject;
+    const char *kind;
+    const char *operation;
+    const char *region;
+    const char *regions; /* comma-separated, built while merging */
+    const char *scenario;
+    const char *source;
+} tn_diag;
+
+typedef struct tn_report_file {
+    const char *name;
+    const char *text; /* UTF-8 text the spans refer to, or NULL */
+    size_t len;
+    const char *format; /* detected input format, or NULL */
+    size_t first_diag;  /* index of its first diagnostic */
+} tn_report_file;
+
+typedef struct tn_input_error {
+    size_t file_index;
+    int code;
+    uint32_t line, column;
+    const char *message;
+} tn_input_error;
+
+struct tenet_report {
+    tn_arena arena;
+    TN_VEC(tn_diag) diags;
+    TN_VEC(tn_report_file) files;
+    TN_VEC(tn_input_error) errors;
+    tn_strmap dedupe; /* key → diag index+1 for the file being checked */
+    size_t subjects;
+};
+
+/* Starts a new input; copies `text`. Returns TENET_OK and its index. */
+int tn_report_begin_file(tenet_report *r, const char *name, const char *text, size_t len,
+                         size_t *index_out);
+void tn_report_set_format(tenet_report *r, size_t file_index, const char *format);
+/* Adds a diagnostic, copying every string into the report. A diagnostic equal
+ * to an earlier one of the same file (rule, verdict, span, message, subject)
+ * is merged: its region is appended to `regions`. */
+int tn_report_add(tenet_report *r, const tn_diag *d);
+int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err);
+/* Sorts the diagnostics of the file by line, column, rule; clears dedupe state. */
+void tn_report_end_file(tenet_report *r, size_t file_index);
+
+/* Renderers (one file each). */
+struct tn_buf;
+int tn_render_text(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
+int tn_render_json(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
+
+#endif
