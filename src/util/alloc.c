@@ -1,0 +1,59 @@
+/* The one place the library reaches the C allocator. A test-only failure
+ * countdown lets unit tests prove that every allocation failure surfaces as
+ * TENET_ENOMEM instead of a crash or a leak. */
+#include "alloc.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* < 0: never fail; otherwise the number of allocations that still succeed. */
+static atomic_long fail_countdown = -1;
+
+void tn_alloc_fail_after(long n) { atomic_store(&fail_countdown, n); }
+
+static int should_fail(void) {
+    long cur = atomic_load(&fail_countdown);
+    while (cur >= 0) {
+        if (cur == 0)
+            return 1;
+        if (atomic_compare_exchange_weak(&fail_countdown, &cur, cur - 1))
+            return 0;
+    }
+    return 0;
+}
+
+void *tn_malloc(size_t size) {
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *tn_calloc(size_t count, size_t size) {
+    if (should_fail())
+        return NULL;
+    if (count == 0 || size == 0)
+        count = size = 1;
+    return calloc(count, size);
+}
+
+void *tn_realloc(void *ptr, size_t size) {
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void tn_free(void *ptr) { free(ptr); }
+
+char *tn_strndup(const char *s, size_t len) {
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = tn_malloc(len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}

@@ -1,0 +1,151 @@
+/* Chunked bump allocator. Chunks are singly linked, newest first; a request
+ * larger than a quarter of the regular chunk size gets a chunk of its own,
+ * linked behind the current one so the current chunk's free tail stays in
+ * use. With TENET_DEBUG_ARENA every request is its own chunk, so ASan and
+ * valgrind see each object's bounds. */
+#include "arena.h"
+
+#include "alloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TN_ARENA_ALIGN 16
+#define TN_ARENA_FIRST_CHUNK ((size_t)4096)
+#define TN_ARENA_MAX_CHUNK ((size_t)1 << 20)
+
+struct tn_arena_chunk {
+    tn_arena_chunk *next;
+    size_t size; /* usable bytes after the header */
+    size_t used;
+};
+
+/* The header rounded up so that the payload is 16-byte aligned. */
+#define TN_CHUNK_HEADER                                                                    \
+    ((sizeof(tn_arena_chunk) + TN_ARENA_ALIGN - 1) & ~(size_t)(TN_ARENA_ALIGN - 1))
+
+static unsigned char *chunk_data(tn_arena_chunk *c) { return (unsigned char *)c + TN_CHUNK_HEADER; }
+
+void tn_arena_init(tn_arena *a) {
+    a->head = NULL;
+    a->chunk_size = TN_ARENA_FIRST_CHUNK;
+    a->total = 0;
+}
+
+static tn_arena_chunk *chunk_new(size_t size) {
+    if (size > SIZE_MAX - TN_CHUNK_HEADER)
+        return NULL;
+    tn_arena_chunk *c = tn_malloc(TN_CHUNK_HEADER + size);
+    if (!c)
+        return NULL;
+    c->next = NULL;
+    c->size = size;
+    c->used = 0;
+    return c;
+}
+
+/* A dedicated chunk, linked second so the head keeps serving small requests. */
+static void *alloc_own_chunk(tn_arena *a, size_t size) {
+    tn_arena_chunk *c = chunk_new(size);
+    if (!c)
+        return NULL;
+    c->used = size;
+    if (a->head) {
+        c->next = a->head->next;
+        a->head->next = c;
+    } else {
+        a->head = c;
+    }
+    a->total += size;
+    return chunk_data(c);
+}
+
+void *tn_arena_alloc(tn_arena *a, size_t size) {
+    if (size > SIZE_MAX - TN_ARENA_ALIGN)
+        return NULL;
+#ifdef TENET_DEBUG_ARENA
+    return alloc_own_chunk(a, size ? size : 1);
+#else
+    size_t need = (size + TN_ARENA_ALIGN - 1) & ~(size_t)(TN_ARENA_ALIGN - 1);
+    if (need == 0)
+        need = TN_ARENA_ALIGN;
+    if (a->chunk_size < TN_ARENA_FIRST_CHUNK)
+        a->chunk_size = TN_ARENA_FIRST_CHUNK; /* a zeroed arena works too */
+    tn_arena_chunk *h = a->head;
+    if (h && h->size - h->used >= need) {
+        void *p = chunk_data(h) + h->used;
+        h->used += need;
+        a->total += need;
+        return p;
+    }
+    if (need > a->chunk_size / 4)
+        return alloc_own_chunk(a, need);
+    tn_arena_chunk *c = chunk_new(a->chunk_size);
+    if (!c)
+        return NULL;
+    if (a->chunk_size < TN_ARENA_MAX_CHUNK)
+        a->chunk_size *= 2; /* geometric growth keeps the chunk count logarithmic */
+    c->next = a->head;
+    a->head = c;
+    c->used = need;
+    a->total += need;
+    return chunk_data(c);
+#endif
+}
+
+void *tn_arena_calloc(tn_arena *a, size_t count, size_t size) {
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = count * size;
+    void *p = tn_arena_alloc(a, bytes);
+    if (p && bytes > 0)
+        memset(p, 0, bytes);
+    return p;
+}
+
+char *tn_arena_strndup(tn_arena *a, const char *s, size_t len) {
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = tn_arena_alloc(a, len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *tn_arena_strdup(tn_arena *a, const char *s) { return tn_arena_strndup(a, s, strlen(s)); }
+
+char *tn_arena_vsprintf(tn_arena *a, const char *fmt, va_list ap) {
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return NULL;
+    char *p = tn_arena_alloc(a, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *tn_arena_sprintf(tn_arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = tn_arena_vsprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void tn_arena_release(tn_arena *a) {
+    tn_arena_chunk *c = a->head;
+    while (c) {
+        tn_arena_chunk *next = c->next;
+        tn_free(c);
+        c = next;
+    }
+    tn_arena_init(a);
+}

@@ -1,0 +1,152 @@
+/* Growable byte buffer; also the public tenet_buf_dispose(). */
+#include "buf.h"
+
+#include "alloc.h"
+#include "utf8.h"
+
+#include "tenet/common.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Ensures room for `extra` more bytes plus the terminating NUL. */
+bool tn_buf_grow(tn_buf *b, size_t extra) {
+    if (b->failed)
+        return false;
+    if (extra > SIZE_MAX - 1 - b->size) {
+        b->failed = true;
+        return false;
+    }
+    size_t need = b->size + extra + 1;
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    char *p = tn_realloc(b->ptr, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->ptr = p;
+    b->cap = cap;
+    return true;
+}
+
+void tn_buf_put(tn_buf *b, const char *s, size_t len) {
+    if (!tn_buf_grow(b, len))
+        return;
+    if (len)
+        memcpy(b->ptr + b->size, s, len);
+    b->size += len;
+    b->ptr[b->size] = '\0';
+}
+
+void tn_buf_puts(tn_buf *b, const char *s) { tn_buf_put(b, s, strlen(s)); }
+
+void tn_buf_putc(tn_buf *b, char c) { tn_buf_put(b, &c, 1); }
+
+void tn_buf_printf(tn_buf *b, const char *fmt, ...) {
+    if (b->failed)
+        return;
+    va_list ap, copy;
+    va_start(ap, fmt);
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) {
+        b->failed = true;
+    } else if (tn_buf_grow(b, (size_t)n)) {
+        vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
+        b->size += (size_t)n;
+    }
+    va_end(ap);
+}
+
+void tn_buf_put_json_string(tn_buf *b, const char *s) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    tn_buf_putc(b, '"');
+    size_t i = 0;
+    while (i < len && !b->failed) {
+        /* Copy the longest run that needs no escaping in one go. */
+        size_t run = i;
+        while (run < len && p[run] >= 0x20 && p[run] != '"' && p[run] != '\\' && p[run] < 0x80)
+            run++;
+        if (run > i) {
+            tn_buf_put(b, s + i, run - i);
+            i = run;
+            continue;
+        }
+        unsigned char c = p[i];
+        if (c >= 0x80) {
+            size_t n = tn_utf8_seq_len(p + i, len - i);
+            if (n) {
+                tn_buf_put(b, s + i, n);
+                i += n;
+            } else {
+                tn_buf_put(b, "\\ufffd", 6); /* keep the output valid JSON */
+                i++;
+            }
+            continue;
+        }
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        tn_buf_put(b, esc, n);
+        i++;
+    }
+    tn_buf_putc(b, '"');
+}
+
+/* NULL once an append has failed; an empty buffer yields "". */
+char *tn_buf_detach(tn_buf *b, size_t *size_out) {
+    char *p = NULL;
+    size_t size = 0;
+    if (!b->failed) {
+        if (!b->ptr)
+            tn_buf_grow(b, 0);
+        if (b->ptr) {
+            b->ptr[b->size] = '\0';
+            p = b->ptr;
+            size = b->size;
+            b->ptr = NULL;
+        }
+    }
+    tn_buf_free(b);
+    if (size_out)
+        *size_out = size;
+    return p;
+}
+
+void tn_buf_free(tn_buf *b) {
+    tn_free(b->ptr);
+    b->ptr = NULL;
+    b->size = b->cap = 0;
+    b->failed = false;
+}
+
+TENET_EXTERN(void) tenet_buf_dispose(tenet_buf *buf) {
+    if (!buf)
+        return;
+    tn_free(buf->ptr);
+    buf->ptr = NULL;
+    buf->size = 0;
+}

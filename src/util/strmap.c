@@ -1,0 +1,86 @@
+/* Open addressing with linear probing over a power-of-two table; FNV-1a
+ * 64-bit hashes; grows when 70% full. No deletion: maps are built, read, and
+ * freed whole. */
+#include "strmap.h"
+
+#include "alloc.h"
+
+#include <stdint.h>
+#include <string.h>
+
+uint64_t tn_hash(const char *s, size_t len) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static tn_strmap_entry *find_slot(tn_strmap_entry *slots, size_t cap, const char *key, size_t len,
+                                  uint64_t hash) {
+    size_t mask = cap - 1;
+    for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+        tn_strmap_entry *e = &slots[i];
+        if (!e->key)
+            return e;
+        if (e->hash == hash && e->len == len && memcmp(e->key, key, len) == 0)
+            return e;
+    }
+}
+
+static int resize(tn_strmap *m, size_t cap) {
+    tn_strmap_entry *slots = tn_calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < m->cap; i++) {
+        tn_strmap_entry *e = &m->slots[i];
+        if (e->key)
+            *find_slot(slots, cap, e->key, e->len, e->hash) = *e;
+    }
+    tn_free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return 0;
+}
+
+int tn_strmap_put(tn_strmap *m, const char *key, size_t len, void *value) {
+    if (!key)
+        key = ""; /* an empty slot is marked by a NULL key */
+    /* Keep count + 1 at or below 70% of the capacity. */
+    if (!m->cap || (m->count + 1) * 10 > m->cap * 7) {
+        size_t cap = m->cap ? m->cap : 8;
+        while ((m->count + 1) * 10 > cap * 7) {
+            if (cap > SIZE_MAX / 2 / sizeof(tn_strmap_entry))
+                return -1;
+            cap *= 2;
+        }
+        if (cap != m->cap && resize(m, cap) != 0)
+            return -1;
+    }
+    uint64_t h = tn_hash(key, len);
+    tn_strmap_entry *e = find_slot(m->slots, m->cap, key, len, h);
+    if (!e->key) {
+        e->key = key;
+        e->len = len;
+        e->hash = h;
+        m->count++;
+    }
+    e->value = value;
+    return 0;
+}
+
+void *tn_strmap_get(const tn_strmap *m, const char *key, size_t len) {
+    if (!m->cap)
+        return NULL;
+    if (!key)
+        key = "";
+    tn_strmap_entry *e = find_slot(m->slots, m->cap, key, len, tn_hash(key, len));
+    return e->key ? e->value : NULL;
+}
+
+void tn_strmap_free(tn_strmap *m) {
+    tn_free(m->slots);
+    m->slots = NULL;
+    m->cap = m->count = 0;
+}
