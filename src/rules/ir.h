@@ -72,6 +72,7 @@ typedef struct tn_format_map {
     tn_field_map *fields;   /* [kind->nfields]; nalts == 0 = not available in this format */
     tn_api_op *ops;         /* api only */
     size_t nops;
+    const char *service;    /* api only: the service the operations belong to, or NULL */
 } tn_format_map;
 
 typedef struct tn_field {
@@ -112,7 +113,7 @@ typedef enum tn_pseudo {
 } tn_pseudo;
 
 /* A field reference, possibly through links: "engine", "@region",
- * "kms_key_id->deletion_policy", "a->b->@kind". */
+ * "key_id->deletion_policy", "a->b->@kind". */
 typedef struct tn_fieldref {
     const char *text;
     const char **hops; /* field names; a pseudo-field may only be the last hop */
