@@ -1,4 +1,4 @@
-/* Redis-style versions ("3.2.6", "4.0.10", "6.x", "7.1") and ranges
+/* Dotted versions in the style of server engines ("3.2.6", "4.0.10", "6.x", "7.1") and ranges
  * ("3.2.6 || >= 4.0.10", ">= 4.0.10, < 7", "6.x"). A version value denotes an
  * interval: "3.2.6" is exactly 3.2.6; "6.x" is every 6.*; "7.1" is every 7.1.*
  * (the service picks the patch). Matching is three-valued: TRUE if the whole

@@ -36,7 +36,7 @@ struct tn_value {
     tn_span span;           /* where the value (or the reference that produced it) is written */
     const char *file;       /* file the span refers to; NULL = the subject's file */
     const char *path;       /* document path, e.g. Resources.Cache.Properties.EngineVersion */
-    const char *reason;     /* UNKNOWN: why, e.g. "parameter RedisVersion has no default" */
+    const char *reason;     /* UNKNOWN: why, e.g. "parameter Version has no default" */
     const char *provenance; /* e.g. "Parameters.NodeType Default", "--param", "default" */
     const char *text;       /* scalars: display/raw text, NUL-terminated (bools "true"/"false") */
     size_t len;             /* length of text */
@@ -75,11 +75,11 @@ tn_operation tn_operation_parse(const char *s, size_t len);
 struct tn_subject {
     const struct tn_kind *kind;
     const char *name;           /* logical id, Terraform address, request action */
-    const char *type;           /* format-level type, e.g. AWS::ElastiCache::ReplicationGroup */
+    const char *type;           /* format-level type, e.g. AWS::S3::Bucket */
     const char *format;         /* "cloudformation", "terraform-plan", ... */
     const char *file;           /* input file name */
     tn_operation op;
-    const char *operation_name; /* API operation (CreateReplicationGroup) or NULL */
+    const char *operation_name; /* API operation (CreateBucket) or NULL */
     const char *region;         /* NULL = unknown */
     const char *region_reason;  /* why the region is unknown */
     const char *scenario;       /* NULL or "when UseKey is true; NodeType=cache.t3.micro" */
@@ -97,6 +97,10 @@ const char *tn_value_display(const tn_value *v, tn_arena *arena);
 /* Truthiness of the boolean-like strings: "true"/"false" in any case.
  * Returns 1 true, 0 false, -1 neither. */
 int tn_parse_bool_text(const char *s, size_t len);
+
+/* Parses all of `s` as a number (integer if it has no fraction/exponent).
+ * Returns false if `s` is not entirely a finite number. */
+bool tn_parse_number_text(const char *s, size_t len, bool *is_int, int64_t *i, double *d);
 
 /* Converts a document node into a value (recursively for sequences and maps),
  * no CloudFormation semantics. Span and path are set from the node. */
@@ -116,9 +120,10 @@ typedef int (*tn_lookup_fn)(void *ctx, const struct tn_mapping_alt *alt, tn_valu
 /* Allocates subject->fields for `kind` and fills every field through the
  * format mapping: the first alternative found wins, then coercion, then the
  * field's default for absent values (provenance "default"), then derived
- * fields. Returns TENET_OK or a negative status. */
+ * fields. `match_data` (from tn_regex_match_data_new, or NULL for a temporary
+ * one) serves the derive patterns. Returns TENET_OK or a negative status. */
 int tn_subject_fill(tn_subject *subject, const struct tn_kind *kind,
                     const struct tn_format_map *map, tn_lookup_fn lookup, void *ctx,
-                    tn_arena *arena);
+                    tn_arena *arena, void *match_data);
 
 #endif

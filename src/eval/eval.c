@@ -1,0 +1,350 @@
+/* Rule evaluation: field resolution (links, pseudo-fields), conditions in
+ * Kleene logic, the verdict table of rules/README.md, and messages.
+ * Evaluation only reads the ruleset and the subject; everything it creates
+ * goes into ctx->arena. */
+#include "eval/eval.h"
+#include "eval/ops.h"
+#include "eval/regex.h"
+#include "util/buf.h"
+#include <string.h>
+
+static const tn_value k_absent; /* zero: TN_V_ABSENT */
+/* Returned when a pseudo-field value cannot be allocated; evaluation
+ * notices the pointer and fails with TENET_ENOMEM. */
+static const tn_value k_oom = {.kind = TN_V_UNKNOWN, .reason = "out of memory"};
+
+#define TN_DEFAULT_OPS (TN_OP_CREATE | TN_OP_UPDATE | TN_OP_REPLACE)
+
+int tn_eval_ctx_init(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena) {
+    if (!ctx) return TENET_EINVAL;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->rs = rs;
+    ctx->arena = arena;
+    ctx->match_data = tn_regex_match_data_new();
+    return ctx->match_data ? TENET_OK : TENET_ENOMEM;
+}
+
+void tn_eval_ctx_dispose(tn_eval_ctx *ctx) {
+    if (!ctx) return;
+    tn_regex_match_data_free(ctx->match_data);
+    ctx->match_data = NULL;
+}
+
+/* ---- field resolution ------------------------------------------------- */
+
+static long field_index(const tn_kind *kind, const char *name) {
+    if (!kind || !name) return -1;
+    for (size_t i = 0; i < kind->nfields; i++)
+        if (kind->fields[i].name && strcmp(kind->fields[i].name, name) == 0) return (long)i;
+    return -1;
+}
+
+static const tn_value *string_value(tn_eval_ctx *ctx, const char *text) {
+    if (!text) return &k_absent;
+    tn_value *v = tn_arena_calloc(ctx->arena, 1, sizeof *v);
+    if (!v) return &k_oom;
+    v->kind = TN_V_STR;
+    v->text = text;
+    v->len = strlen(text);
+    return v;
+}
+
+static const tn_value *pseudo_value(tn_eval_ctx *ctx, const tn_subject *s, tn_pseudo p) {
+    switch (p) {
+    case TN_PSEUDO_REGION:
+        if (!s->region) {
+            tn_value *v = tn_arena_calloc(ctx->arena, 1, sizeof *v);
+            if (!v) return &k_oom;
+            v->kind = TN_V_UNKNOWN;
+            v->reason = s->region_reason ? s->region_reason : "the region is not known";
+            return v;
+        }
+        return string_value(ctx, s->region);
+    case TN_PSEUDO_OPERATION: return string_value(ctx, tn_operation_name(s->op));
+    case TN_PSEUDO_FORMAT: return string_value(ctx, s->format);
+    case TN_PSEUDO_NAME: return string_value(ctx, s->name);
+    case TN_PSEUDO_KIND: return string_value(ctx, s->kind ? s->kind->name : NULL);
+    case TN_PSEUDO_TYPE: return string_value(ctx, s->type);
+    case TN_PSEUDO_NONE: break;
+    }
+    return &k_absent;
+}
+
+const tn_value *tn_eval_resolve(tn_eval_ctx *ctx, const tn_subject *s, const tn_fieldref *ref,
+                                const tn_value **before_out) {
+    if (before_out) *before_out = NULL;
+    if (!ctx || !s || !ref) return &k_absent;
+    size_t nfield = ref->nhops;
+    /* hops may or may not list the trailing pseudo-field */
+    if (ref->pseudo != TN_PSEUDO_NONE && nfield && ref->hops[nfield - 1] &&
+        ref->hops[nfield - 1][0] == '@')
+        nfield--;
+    const tn_subject *cur = s;
+    for (size_t i = 0; i < nfield; i++) {
+        if (!cur->kind || !cur->fields) return &k_absent;
+        long idx = i == 0 && ref->first >= 0 ? ref->first : field_index(cur->kind, ref->hops[i]);
+        if (idx < 0 || (size_t)idx >= cur->kind->nfields) return &k_absent;
+        const tn_value *v = &cur->fields[idx];
+        if (i + 1 == nfield && ref->pseudo == TN_PSEUDO_NONE) {
+            if (before_out && cur->before) *before_out = &cur->before[idx];
+            return v;
+        }
+        /* Without a link the linked value is absent (README): frontends set a
+         * link for every reference into the input, even an unknown one, so a
+         * value without one names something outside it. */
+        if (!v->link) return &k_absent;
+        cur = v->link;
+    }
+    if (ref->pseudo == TN_PSEUDO_NONE) return &k_absent;
+    return pseudo_value(ctx, cur, ref->pseudo);
+}
+
+/* ---- conditions ------------------------------------------------------- */
+
+/* The leaf that decided a (sub)condition's result. */
+typedef struct tn_leaf {
+    const tn_value *v;
+    const tn_fieldref *ref;
+    int unknown_op; /* tn_opr of the first unknown operator, or -1 */
+} tn_leaf;
+
+typedef struct tn_estate {
+    tn_eval_ctx *ctx;
+    const tn_subject *s;
+    bool oom;
+} tn_estate;
+
+static tn_tri cond_rec(tn_estate *es, const tn_cond *c, tn_leaf *why) {
+    memset(why, 0, sizeof *why);
+    why->unknown_op = -1;
+    if (!c) return TN_TRUE;
+    tn_tri r;
+    tn_leaf kid, first = {0, 0, -1}, first_false = first, first_true = first, first_unknown = first;
+    switch (c->type) {
+    case TN_COND_FIELD: {
+        const tn_value *before = NULL;
+        const tn_value *v = tn_eval_resolve(es->ctx, es->s, &c->ref, &before);
+        if (v == &k_oom) es->oom = true;
+        why->v = v;
+        why->ref = &c->ref;
+        return tn_ops_test(es->ctx, c->test, v, before, &why->unknown_op);
+    }
+    case TN_COND_NOT:
+        /* the leaf that made the operand true is the one that made NOT false */
+        return tn_tri_not(c->n ? cond_rec(es, c->kids[0], why) : TN_TRUE);
+    case TN_COND_ALL:
+    case TN_COND_ANY: {
+        bool all = c->type == TN_COND_ALL;
+        bool seen_false = false, seen_true = false, seen_unknown = false;
+        r = all ? TN_TRUE : TN_FALSE;
+        for (size_t i = 0; i < c->n; i++) {
+            tn_tri k = cond_rec(es, c->kids[i], &kid);
+            if (i == 0) first = kid;
+            if (k == TN_FALSE && !seen_false) first_false = kid, seen_false = true;
+            if (k == TN_TRUE && !seen_true) first_true = kid, seen_true = true;
+            if (k == TN_UNKNOWN && !seen_unknown) first_unknown = kid, seen_unknown = true;
+            r = all ? tn_tri_and(r, k) : tn_tri_or(r, k);
+            if (r == (all ? TN_FALSE : TN_TRUE)) break; /* decided */
+        }
+        if (r == TN_FALSE) *why = all ? first_false : first;
+        else if (r == TN_TRUE) *why = all ? first : first_true;
+        else *why = first_unknown;
+        return r;
+    }
+    }
+    return TN_UNKNOWN;
+}
+
+tn_tri tn_eval_cond(tn_eval_ctx *ctx, const tn_subject *s, const tn_cond *c,
+                    const tn_value **first_false, const tn_value **first_unknown) {
+    tn_estate es = {ctx, s, false};
+    tn_leaf why;
+    if (first_false) *first_false = NULL;
+    if (first_unknown) *first_unknown = NULL;
+    tn_tri r = cond_rec(&es, c, &why);
+    if (r == TN_FALSE && first_false) *first_false = why.v;
+    if (r == TN_UNKNOWN && first_unknown) *first_unknown = why.v;
+    return r;
+}
+
+/* ---- findings --------------------------------------------------------- */
+
+static const char *ref_name(const tn_fieldref *ref) {
+    if (!ref) return "a field";
+    if (ref->text) return ref->text;
+    return ref->nhops && ref->hops[0] ? ref->hops[0] : "a field";
+}
+
+static const char *unknown_reason(tn_eval_ctx *ctx, const tn_leaf *l) {
+    const char *name = ref_name(l->ref);
+    const tn_value *v = l->v;
+    const char *r = NULL;
+    if (v && v->kind == TN_V_UNKNOWN) {
+        if (v->reason) return v->reason;
+    } else if (v && l->unknown_op == (int)TN_OPR_VERSION) {
+        r = tn_arena_sprintf(ctx->arena, "%s '%s' is not a version", name,
+                             tn_value_display(v, ctx->arena));
+    } else if (v && l->unknown_op == (int)TN_OPR_MATCHES) {
+        r = tn_arena_sprintf(ctx->arena,
+                             "matching %s against the pattern hit the regular expression "
+                             "match limit",
+                             name);
+    }
+    if (!r) r = tn_arena_sprintf(ctx->arena, "the value of %s is not known", name);
+    return r;
+}
+
+/* A placeholder names a field reference: "engine", "a->b", "@region". */
+static bool parse_placeholder(tn_eval_ctx *ctx, const tn_kind *kind, const char *p, size_t len,
+                              tn_fieldref *ref) {
+    static const struct {
+        const char *name;
+        tn_pseudo p;
+    } pseudos[] = {{"@region", TN_PSEUDO_REGION}, {"@operation", TN_PSEUDO_OPERATION},
+                   {"@format", TN_PSEUDO_FORMAT}, {"@name", TN_PSEUDO_NAME},
+                   {"@kind", TN_PSEUDO_KIND},     {"@type", TN_PSEUDO_TYPE}};
+    memset(ref, 0, sizeof *ref);
+    while (len && *p == ' ') p++, len--;
+    while (len && p[len - 1] == ' ') len--;
+    if (!len) return false;
+    size_t nhops = 1;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (p[i] == '-' && p[i + 1] == '>') nhops++;
+    const char **hops = tn_arena_calloc(ctx->arena, nhops, sizeof *hops);
+    if (!hops) return false;
+    size_t h = 0, start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || (i + 1 < len && p[i] == '-' && p[i + 1] == '>')) {
+            if (i == start) return false;
+            hops[h] = tn_arena_strndup(ctx->arena, p + start, i - start);
+            if (!hops[h]) return false;
+            h++;
+            start = i + 2;
+            i++;
+        }
+    }
+    ref->text = tn_arena_strndup(ctx->arena, p, len);
+    ref->hops = hops;
+    ref->nhops = nhops;
+    const char *last = hops[nhops - 1];
+    if (last[0] == '@') {
+        for (size_t i = 0; i < sizeof pseudos / sizeof pseudos[0]; i++)
+            if (strcmp(last, pseudos[i].name) == 0) ref->pseudo = pseudos[i].p;
+        if (ref->pseudo == TN_PSEUDO_NONE) return false;
+    }
+    for (size_t i = 0; i + 1 < nhops; i++)
+        if (hops[i][0] == '@') return false;
+    ref->first = hops[0][0] == '@' ? -1 : field_index(kind, hops[0]);
+    return hops[0][0] == '@' || ref->first >= 0;
+}
+
+/* Fills {placeholders}; "{{" and "}}" are literal braces. */
+static const char *render_message(tn_estate *es, const tn_rule *rule) {
+    const char *m = rule->message ? rule->message : (rule->title ? rule->title : rule->id);
+    if (!m) return "";
+    if (!strchr(m, '{') && !strchr(m, '}')) return m;
+    tn_buf b = {0};
+    for (const char *p = m; *p;) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            tn_buf_putc(&b, p[0]);
+            p += 2;
+            continue;
+        }
+        const char *close = p[0] == '{' ? strchr(p + 1, '}') : NULL;
+        if (!close) {
+            tn_buf_putc(&b, *p++);
+            continue;
+        }
+        tn_fieldref ref;
+        if (parse_placeholder(es->ctx, rule->kind, p + 1, (size_t)(close - p - 1), &ref)) {
+            const tn_value *v = tn_eval_resolve(es->ctx, es->s, &ref, NULL);
+            if (v == &k_oom) es->oom = true;
+            tn_buf_puts(&b, tn_value_display(v, es->ctx->arena));
+        } else {
+            tn_buf_put(&b, p, (size_t)(close - p + 1)); /* not a field: keep as written */
+        }
+        p = close + 1;
+    }
+    const char *out = NULL;
+    if (!tn_buf_failed(&b)) out = tn_arena_strndup(es->ctx->arena, b.ptr ? b.ptr : "", b.size);
+    tn_buf_free(&b);
+    if (!out) es->oom = true;
+    return out;
+}
+
+/* Only a value written somewhere can be pointed at; otherwise the caller
+ * uses the subject's own span. */
+static const tn_value *position_of(const tn_value *v) {
+    if (!v || v == &k_oom || v->kind == TN_V_ABSENT || !v->has_span) return NULL;
+    return v;
+}
+
+static bool rule_applies(const tn_rule *r, const tn_subject *s) {
+    if (r->kind != s->kind) {
+        if (!r->kind || !s->kind || !r->kind->name || !s->kind->name ||
+            strcmp(r->kind->name, s->kind->name) != 0)
+            return false;
+    }
+    unsigned ops = r->ops ? r->ops : TN_DEFAULT_OPS;
+    return (ops & (unsigned)s->op) != 0;
+}
+
+static int eval_rule(tn_estate *es, const tn_rule *rule, tn_finding_fn cb, void *payload) {
+    tn_eval_ctx *ctx = es->ctx;
+    tn_leaf wl, rl;
+    memset(&wl, 0, sizeof wl);
+    memset(&rl, 0, sizeof rl);
+    tn_tri w = rule->when ? cond_rec(es, rule->when, &wl) : TN_TRUE;
+    if (es->oom) return TENET_ENOMEM;
+    if (w == TN_FALSE) return TENET_OK;
+    /* without `require`, `when` describes the violation */
+    tn_tri r = rule->require ? cond_rec(es, rule->require, &rl) : TN_FALSE;
+    if (es->oom) return TENET_ENOMEM;
+    if (r == TN_TRUE) return TENET_OK;
+
+    tn_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = rule;
+    const tn_value *at;
+    if (w == TN_TRUE && r == TN_FALSE) {
+        f.verdict = TN_VERDICT_FAIL;
+        f.severity = rule->severity;
+        if (rule->at) at = tn_eval_resolve(ctx, es->s, rule->at, NULL);
+        else at = rule->require ? rl.v : wl.v;
+        f.message = render_message(es, rule);
+    } else {
+        const tn_leaf *u = r == TN_UNKNOWN ? &rl : &wl;
+        if (rule->on_unknown == TN_UNKNOWN_PASS) return TENET_OK;
+        at = u->v;
+        f.reason = unknown_reason(ctx, u);
+        if (!f.reason) return TENET_ENOMEM;
+        if (rule->on_unknown == TN_UNKNOWN_FAIL) {
+            f.verdict = TN_VERDICT_FAIL;
+            f.severity = rule->severity;
+            f.message = render_message(es, rule);
+        } else {
+            f.verdict = TN_VERDICT_UNKNOWN;
+            f.severity = TENET_SEVERITY_INFO;
+            f.message = tn_arena_sprintf(ctx->arena, "could not verify: %s",
+                                         rule->title ? rule->title : rule->id ? rule->id : "rule");
+            if (!f.message) es->oom = true;
+        }
+    }
+    if (es->oom || at == &k_oom) return TENET_ENOMEM;
+    f.at = position_of(at);
+    f.at_path = f.at ? f.at->path : NULL;
+    return cb ? cb(payload, es->s, &f) : TENET_OK;
+}
+
+int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload) {
+    if (!ctx || !s || !ctx->arena) return TENET_EINVAL;
+    if (!ctx->rs) return TENET_OK;
+    tn_estate es = {ctx, s, false};
+    for (size_t i = 0; i < ctx->rs->nrules; i++) {
+        const tn_rule *rule = &ctx->rs->rules[i];
+        if (!rule_applies(rule, s)) continue;
+        int rc = eval_rule(&es, rule, cb, payload);
+        if (rc) return rc;
+    }
+    return TENET_OK;
+}
