@@ -1,0 +1,182 @@
+/* Internals of the CloudFormation frontend, shared by its files and exposed
+ * for unit tests: the per-run index of a template, intrinsic functions,
+ * value resolution under a scenario, conditions and scenarios. */
+#ifndef TN_CFN_H
+#define TN_CFN_H
+#include "eval/tristate.h"
+#include "frontend/frontend.h"
+#include "util/strmap.h"
+#include <stdbool.h>
+
+extern const tn_frontend tn_frontend_cloudformation;
+
+/* ---- intrinsic functions (cfn_intrinsics.c) ---- */
+
+/* One intrinsic call, whichever way it was written: `!If [...]` or
+ * `{"Fn::If": [...]}`. */
+typedef struct tn_cfn_fn {
+    const char *name;   /* "Ref", "Condition", "Fn::If", ...; for an unknown tag, the tag */
+    const tn_node *arg; /* the argument */
+    bool arg_tagged;    /* `arg` is the tagged node itself: read it ignoring its tag */
+    bool short_form;    /* written as a YAML tag */
+    bool unknown_tag;   /* a `!Name` tag that is no CloudFormation function */
+} tn_cfn_fn;
+
+/* True when `n` is an intrinsic call. With `ignore_tag` the node's own tag
+ * is not considered (it belongs to an enclosing call already decoded). */
+bool tn_cfn_intrinsic(const tn_node *n, bool ignore_tag, tn_cfn_fn *out);
+
+/* The target of a GetAtt: `A.B.C` (scalar form) or [A, B] (list form).
+ * *attr_node is the list form's attribute node (may be an intrinsic), else NULL. */
+bool tn_cfn_getatt_target(const tn_cfn_fn *fn, const char **res, size_t *res_len, const char **attr,
+                          size_t *attr_len, const tn_node **attr_node);
+
+/* Calls `cb` for each `${Name}` variable of a Fn::Sub string (not `${!Literal}`). */
+typedef int (*tn_cfn_sub_var_fn)(void *payload, const char *name, size_t len);
+int tn_cfn_sub_scan(const char *s, size_t len, tn_cfn_sub_var_fn cb, void *payload);
+
+/* ---- the per-run index (cfn.c) ---- */
+
+typedef struct tn_cfn_param {
+    const char *name;
+    const tn_node *key, *node;
+    const tn_node *def;     /* Default, or NULL */
+    const tn_node *allowed; /* AllowedValues sequence, or NULL */
+    const char *type;       /* Type as written ("String" when missing) */
+    bool ssm;               /* AWS::SSM::Parameter::Value<...> */
+    bool is_list;           /* CommaDelimitedList or List<...> */
+    const char *given;      /* --param value, or NULL */
+} tn_cfn_param;
+
+typedef struct tn_cfn_cond {
+    const char *name;
+    const tn_node *key, *def;
+    unsigned gen;  /* region generation of `pinned` */
+    tn_tri pinned; /* value from --param values, literals and the region */
+    const char *reason;
+    bool visiting; /* cycle guard */
+    int cyclic;    /* 0 not yet known, 1 no, 2 its definition reaches itself */
+    unsigned mark; /* visit mark of the cycle search */
+} tn_cfn_cond;
+
+typedef struct tn_cfn_res {
+    const char *name;
+    size_t name_len;
+    const tn_node *key, *node;
+    const char *type;    /* NULL when the entry has no scalar Type */
+    const tn_kind *kind; /* NULL when no loaded kind maps the type */
+    const tn_format_map *map;
+    const char *path;       /* Resources.<id> */
+    const char *props_path; /* Resources.<id>.Properties */
+    bool noted;             /* scenario-limit note emitted */
+} tn_cfn_res;
+
+typedef struct tn_cfn {
+    tn_run *run;
+    tn_arena *arena; /* run->arena: the index, linked subjects */
+    const tn_node *root, *resources, *parameters, *conditions, *mappings;
+    tn_strmap params, conds, maps,
+        res; /* name → tn_cfn_param*, tn_cfn_cond*, tn_node*, tn_cfn_res* */
+    tn_cfn_res *resv;
+    size_t nres;
+    const char *region;
+    const char *region_reason;
+    unsigned gen;    /* bumped per region */
+    tn_strmap links; /* "<id>\x1f<scenario>" → tn_subject*, per region */
+    int status;      /* first allocation failure seen where no status can be returned */
+    unsigned mark;   /* cycle search generation */
+} tn_cfn;
+
+/* Indexes the template of `run` (run->doc). Returns TENET_OK or TENET_ENOMEM. */
+int tn_cfn_init(tn_cfn *cfn, tn_run *run);
+void tn_cfn_dispose(tn_cfn *cfn);
+/* Sets the region under evaluation (NULL: unknown, with `reason`). */
+int tn_cfn_set_region(tn_cfn *cfn, const char *region, const char *reason);
+const tn_cfn_param *tn_cfn_param_get(const tn_cfn *cfn, const char *name, size_t len);
+tn_cfn_cond *tn_cfn_cond_get(const tn_cfn *cfn, const char *name, size_t len);
+const tn_cfn_res *tn_cfn_res_get(const tn_cfn *cfn, const char *name, size_t len);
+
+/* ---- scenarios (cfn_scenario.c) ---- */
+
+typedef struct tn_cfn_scn {
+    tn_cfn_cond *const *conds; /* enumerated conditions */
+    const tn_tri *vals;        /* their values in this scenario */
+    size_t nconds;
+    tn_cfn_cond *const *skipped; /* free conditions left unknown (scenario limit) */
+    size_t nskipped;
+    size_t nfree;              /* free conditions in all */
+    const tn_cfn_param *param; /* the one parameter set to another allowed value, or NULL */
+    const char *value;
+    const char *name; /* NULL for the single baseline scenario */
+} tn_cfn_scn;
+
+/* The scenarios of a resource under the current region, allocated in
+ * `arena`. When the bound dropped parameter choices or conditions,
+ * *limit_msg says which (else NULL). */
+int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_scn **out, size_t *n,
+                     const char **limit_msg);
+
+/* ---- resolution (cfn_resolve.c, cfn_functions.c, cfn_conditions.c) ---- */
+
+typedef struct tn_cfn_env {
+    tn_cfn *cfn;
+    tn_arena *arena;       /* where resolved values go */
+    const tn_cfn_scn *scn; /* NULL: no scenario */
+    bool conditions_only;  /* condition evaluation: parameters only from --param */
+    int depth;             /* link depth of the subject being built */
+    int cond_depth;        /* nesting of condition references */
+    int open_ifs;          /* Fn::If with unknown conditions being resolved both ways */
+    const tn_field *field; /* field being resolved (its refs choose links), or NULL */
+} tn_cfn_env;
+
+/* Resolves node `n` (written at document path `path`) under `env`. AWS::NoValue
+ * gives TN_V_ABSENT. Returns TENET_OK or TENET_ENOMEM. */
+int tn_cfn_resolve(tn_cfn_env *env, const tn_node *n, bool ignore_tag, const char *path,
+                   tn_value *out);
+/* Intrinsic functions other than Ref/If/Sub (cfn_functions.c). */
+int tn_cfn_resolve_fn(tn_cfn_env *env, const tn_node *n, const tn_cfn_fn *fn, const char *path,
+                      tn_value *out);
+
+/* Value of condition `name` under env: the scenario's assignment, its pinned
+ * value, or its definition evaluated; *reason says why when unknown. */
+tn_tri tn_cfn_cond_value(tn_cfn_env *env, const char *name, size_t len, const char **reason);
+/* Evaluates a condition expression (Fn::Equals/And/Or/Not, Condition). */
+tn_tri tn_cfn_cond_eval(tn_cfn_env *env, const tn_node *n, bool ignore_tag, const char **reason);
+/* Whether a condition's definition refers back to itself through Condition
+ * references (CloudFormation rejects such templates). */
+bool tn_cfn_cond_cyclic(tn_cfn *cfn, tn_cfn_cond *c);
+/* Evaluates the definition of a condition (cycle-safe). */
+tn_tri tn_cfn_cond_def(tn_cfn_env *env, tn_cfn_cond *c, const char **reason);
+
+/* Value helpers shared by the resolver files (cfn_values.c). */
+/* An UNKNOWN with a formatted reason; TENET_ENOMEM (and cfn->status) on failure. */
+int tn_cfn_unknownf(tn_cfn_env *env, tn_value *out, const tn_node *at, const char *path,
+                    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+void tn_cfn_unknown(tn_value *out, const tn_node *at, const char *path, const char *reason);
+void tn_cfn_string(tn_value *out, const char *s, size_t len, const tn_node *at, const char *path);
+/* Re-points a value from outside the resource (a parameter default, a
+ * mapping) at the node that referenced it, recursively. */
+void tn_cfn_restamp(tn_value *v, const tn_node *at, const char *path, const char *provenance,
+                    tn_arena *arena);
+bool tn_cfn_value_equal(const tn_value *a, const tn_value *b);
+/* Scalar text of a known scalar value, or NULL. */
+const char *tn_cfn_scalar_text(const tn_value *v, size_t *len);
+/* "<path>.<key>" / "<path>[i]" in the arena (NULL on failure). */
+const char *tn_cfn_path_key(tn_arena *a, const char *path, const char *key, size_t len);
+const char *tn_cfn_path_index(tn_arena *a, const char *path, size_t i);
+
+/* ---- subjects (cfn.c) ---- */
+
+/* The subject of resource `r` under `scn`, built lazily and cached per
+ * (resource, scenario) for the current region; NULL past the link depth or
+ * on allocation failure (cfn->status says which). */
+const tn_subject *tn_cfn_linked_subject(tn_cfn_env *env, const tn_cfn_res *r);
+/* Builds the subject of `r` under `scn` into `s`, allocating in `arena`. */
+int tn_cfn_build_subject(tn_cfn *cfn, const tn_cfn_res *r, const tn_cfn_scn *scn, int depth,
+                         tn_arena *arena, tn_subject *s);
+
+#endif
