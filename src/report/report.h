@@ -35,6 +35,7 @@ typedef struct tn_report_file {
     size_t len;
     const char *format; /* detected input format, or NULL */
     size_t first_diag;  /* index of its first diagnostic */
+    const char *regions; /* regions checked, comma-separated, or NULL */
 } tn_report_file;
 
 typedef struct tn_input_error {
@@ -57,6 +58,14 @@ struct tenet_report {
 int tn_report_begin_file(tenet_report *r, const char *name, const char *text, size_t len,
                          size_t *index_out);
 void tn_report_set_format(tenet_report *r, size_t file_index, const char *format);
+/* Records the regions the file was checked in (so renderers can tell a
+ * finding that holds everywhere from one that depends on the region). */
+int tn_report_set_regions(tenet_report *r, size_t file_index, const char *const *regions,
+                          size_t n);
+/* Notes that the subject `name` at `span` was judged in the current file.
+ * Returns 1 the first time (a new distinct subject), 0 after (the same
+ * subject in another region), or TENET_ENOMEM. */
+int tn_report_note_subject(tenet_report *r, const char *name, const tn_span *span);
 /* Adds a diagnostic, copying every string into the report. A diagnostic equal
  * to an earlier one of the same file (rule, verdict, span, message, subject)
  * is merged: its region is appended to `regions`. */

@@ -1,0 +1,177 @@
+/* Judging subjects: runs the evaluator over every scenario variant of one
+ * subject and folds the findings, so a violation that holds whatever the
+ * parameters and conditions are is reported once without a scenario, and
+ * one that depends on them names the first scenario that triggers it. */
+#include "frontend/frontend.h"
+#include "report/report.h"
+#include "util/alloc.h"
+#include "util/strmap.h"
+#include "util/vec.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A finding as collected from one variant. */
+typedef struct collected {
+    tn_finding f;
+    const tn_subject *s; /* the variant that produced it */
+    size_t variant;
+    size_t count;        /* distinct variants producing it (on the first occurrence) */
+    size_t last_variant;
+    tn_span span;
+    bool has_span;
+    const char *path;
+    const char *key;
+} collected;
+
+typedef struct judge_state {
+    tn_run *run;
+    TN_VEC(collected) items;
+    tn_strmap seen; /* key → index+1 of the first occurrence in items */
+    size_t variant;
+    int rc;
+} judge_state;
+
+static bool same_file(const tn_run *run, const tn_value *v) {
+    return !v->file || !run->file || strcmp(v->file, run->file) == 0;
+}
+
+/* Where a finding points: the value's span when it has one in this file,
+ * else the subject's own position. */
+static void locate(const tn_run *run, const tn_subject *s, const tn_finding *f, tn_span *span,
+                   bool *has_span, const char **path) {
+    const tn_value *at = f->at;
+    if (at && at->has_span && same_file(run, at)) {
+        *span = at->span;
+        *has_span = true;
+        *path = f->at_path ? f->at_path : (at->path ? at->path : s->path);
+        return;
+    }
+    *span = s->span;
+    *has_span = s->span.line != 0;
+    *path = f->at_path ? f->at_path : (at && at->path ? at->path : s->path);
+}
+
+static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
+    judge_state *st = payload;
+    tn_run *run = st->run;
+    collected c;
+    memset(&c, 0, sizeof c);
+    c.f = *f;
+    c.s = s;
+    c.variant = st->variant;
+    c.last_variant = st->variant;
+    c.count = 1;
+    locate(run, s, f, &c.span, &c.has_span, &c.path);
+    tn_span z = {0};
+    const tn_span *sp = c.has_span ? &c.span : &z;
+    char *key = tn_arena_sprintf(run->arena, "%s\x1f%d\x1f%u:%u:%u:%u\x1f%s",
+                                 f->rule && f->rule->id ? f->rule->id : "", (int)f->verdict,
+                                 (unsigned)sp->line, (unsigned)sp->col, (unsigned)sp->end_line,
+                                 (unsigned)sp->end_col, f->message ? f->message : "");
+    if (!key)
+        return st->rc = TENET_ENOMEM;
+    size_t klen = strlen(key);
+    uintptr_t found = (uintptr_t)tn_strmap_get(&st->seen, key, klen);
+    if (found) {
+        collected *first = &st->items.v[found - 1];
+        if (first->last_variant != st->variant) {
+            first->last_variant = st->variant;
+            first->count++;
+        }
+        return 0;
+    }
+    c.key = key;
+    if (TN_VEC_PUSH(st->items, c) < 0)
+        return st->rc = TENET_ENOMEM;
+    if (tn_strmap_put(&st->seen, key, klen, (void *)(uintptr_t)st->items.n) < 0)
+        return st->rc = TENET_ENOMEM;
+    return 0;
+}
+
+static int add_finding(tn_run *run, const collected *c, const char *scenario) {
+    const tn_finding *f = &c->f;
+    const tn_rule *rule = f->rule;
+    const tn_subject *s = c->s;
+    bool unknown = f->verdict == TN_VERDICT_UNKNOWN;
+    tn_diag d;
+    memset(&d, 0, sizeof d);
+    d.rule = rule ? rule->id : NULL;
+    d.severity = f->severity;
+    d.verdict = unknown ? "unknown" : "fail";
+    d.message = f->message;
+    d.fix = rule ? rule->fix : NULL;
+    /* A failure has no "reason"; the subject's note (why a plan replaces
+     * it, ...) is the context worth showing there instead. */
+    d.reason = unknown ? f->reason : s->note;
+    d.has_span = c->has_span;
+    d.span = c->span;
+    d.path = c->path;
+    d.subject = s->name;
+    d.kind = s->kind ? s->kind->name : NULL;
+    d.operation = s->op != TN_OP_NONE ? tn_operation_name(s->op) : NULL;
+    d.region = s->region;
+    d.regions = s->region;
+    d.scenario = scenario;
+    d.source = rule ? rule->source : NULL;
+    return tn_report_add(run->report, &d);
+}
+
+int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
+    if (!run || (!variants && n))
+        return TENET_EINVAL;
+    if (n == 0)
+        return TENET_OK; /* nothing to judge */
+    /* A subject judged once per region still counts once. */
+    int fresh = tn_report_note_subject(run->report, variants[0]->name, &variants[0]->span);
+    if (fresh < 0)
+        return fresh;
+    run->subjects += (size_t)fresh;
+    judge_state st;
+    memset(&st, 0, sizeof st);
+    st.run = run;
+    int rc = TENET_OK;
+    for (size_t i = 0; i < n && rc == TENET_OK; i++) {
+        st.variant = i;
+        int r = tn_eval_subject(run->eval, variants[i], collect, &st);
+        if (st.rc)
+            rc = st.rc;
+        else if (r < 0)
+            rc = r;
+    }
+    for (size_t i = 0; i < st.items.n && rc == TENET_OK; i++) {
+        const collected *c = &st.items.v[i];
+        /* A finding every variant shares does not depend on the scenario. */
+        const char *scenario = c->count == n ? NULL : variants[c->variant]->scenario;
+        rc = add_finding(run, c, scenario);
+    }
+    TN_VEC_FREE(st.items);
+    tn_strmap_free(&st.seen);
+    return rc;
+}
+
+int tn_run_note(tn_run *run, tenet_severity sev, const char *code, const tn_span *span,
+                const char *path, const char *subject, const char *fmt, ...) {
+    if (!run || !code || !fmt)
+        return TENET_EINVAL;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = tn_arena_vsprintf(run->arena, fmt, ap);
+    va_end(ap);
+    if (!msg)
+        return TENET_ENOMEM;
+    tn_diag d;
+    memset(&d, 0, sizeof d);
+    d.rule = code;
+    d.severity = sev;
+    d.verdict = "note";
+    d.message = msg;
+    if (span && span->line) {
+        d.has_span = true;
+        d.span = *span;
+    }
+    d.path = path;
+    d.subject = subject;
+    return tn_report_add(run->report, &d);
+}

@@ -1,0 +1,54 @@
+/* Code frames: the source line under a diagnostic with a caret under the
+ * offending text, as compilers print them:
+ *
+ *      |
+ *   12 |       EngineVersion: 3.2.10
+ *      |                      ^^^^^^
+ *
+ * Columns are display columns: tabs expand to the next multiple of 4, wide
+ * (CJK, emoji) characters take two, control characters and invalid UTF-8 are
+ * shown as U+FFFD so input bytes can never drive the terminal. */
+#ifndef TN_CODEFRAME_H
+#define TN_CODEFRAME_H
+#include "util/buf.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Start offsets of every line of a text, for finding line N quickly. */
+typedef struct tn_lines {
+    const char *text;
+    size_t len;
+    size_t *starts; /* starts[i] = byte offset of line i+1 */
+    size_t n;
+} tn_lines;
+
+/* Indexes `text`. TENET_OK or TENET_ENOMEM. A NULL text has no lines. */
+int tn_lines_init(tn_lines *l, const char *text, size_t len);
+void tn_lines_dispose(tn_lines *l);
+/* Line `line` (1-based) without its "\n" or "\r\n"; false past the end. */
+bool tn_lines_get(const tn_lines *l, uint32_t line, const char **s, size_t *n);
+
+/* ANSI sequences for the frame's parts; NULL fields print nothing. */
+typedef struct tn_frame_style {
+    const char *gutter; /* line numbers and the '|' bars */
+    const char *mark;   /* the carets */
+    const char *reset;
+} tn_frame_style;
+
+/* Frames longer than this many display columns are cut around the caret. */
+#define TN_FRAME_MAX_COLUMNS 120
+
+/* Number of decimal digits of `line` (the gutter width). */
+size_t tn_frame_gutter_width(uint32_t line);
+
+/* Writes the three frame lines for `line_text` (one line, no newline),
+ * which is line number `line_no`, underlining code point columns
+ * [col, end_col) (1-based, end exclusive). end_col == 0 underlines to the
+ * end of the line's text (multi-line spans); an empty range gets one caret.
+ * `gutter` is the gutter width (at least tn_frame_gutter_width(line_no)).
+ * `style` may be NULL (no colour). */
+void tn_codeframe(tn_buf *out, const char *line_text, size_t line_len, uint32_t line_no,
+                  uint32_t col, uint32_t end_col, size_t gutter, const tn_frame_style *style);
+
+#endif

@@ -1,0 +1,350 @@
+/* The report: owns copies of every string it is given (frontends and the
+ * evaluator allocate in per-check arenas that die with the check), merges
+ * diagnostics that repeat across regions and scenarios, and hands them out
+ * in a stable order. */
+#include "report/report.h"
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <stdint.h>
+#include <string.h>
+
+int tenet_report_new(tenet_report **out) {
+    if (!out)
+        return TENET_EINVAL;
+    *out = NULL;
+    tenet_report *r = tn_calloc(1, sizeof *r);
+    if (!r)
+        return TENET_ENOMEM;
+    tn_arena_init(&r->arena);
+    *out = r;
+    return TENET_OK;
+}
+
+void tenet_report_free(tenet_report *r) {
+    if (!r)
+        return;
+    TN_VEC_FREE(r->diags);
+    TN_VEC_FREE(r->files);
+    TN_VEC_FREE(r->errors);
+    tn_strmap_free(&r->dedupe);
+    tn_arena_release(&r->arena);
+    tn_free(r);
+}
+
+/* NULL stays NULL; anything else is copied into the report's arena. */
+static int copy_str(tenet_report *r, const char *s, const char **dst) {
+    if (!s) {
+        *dst = NULL;
+        return 0;
+    }
+    *dst = tn_arena_strdup(&r->arena, s);
+    return *dst ? 0 : -1;
+}
+
+int tn_report_begin_file(tenet_report *r, const char *name, const char *text, size_t len,
+                         size_t *index_out) {
+    tn_report_file f = {0};
+    if (copy_str(r, name ? name : "<input>", &f.name) < 0)
+        return TENET_ENOMEM;
+    if (text) {
+        char *copy = tn_arena_strndup(&r->arena, text, len);
+        if (!copy)
+            return TENET_ENOMEM;
+        f.text = copy;
+        f.len = len;
+    }
+    f.first_diag = r->diags.n;
+    if (TN_VEC_PUSH(r->files, f) < 0)
+        return TENET_ENOMEM;
+    tn_strmap_free(&r->dedupe);
+    if (index_out)
+        *index_out = r->files.n - 1;
+    return TENET_OK;
+}
+
+void tn_report_set_format(tenet_report *r, size_t file_index, const char *format) {
+    if (file_index >= r->files.n)
+        return;
+    const char *copy = NULL;
+    if (copy_str(r, format, &copy) == 0)
+        r->files.v[file_index].format = copy;
+}
+
+int tn_report_set_regions(tenet_report *r, size_t file_index, const char *const *regions,
+                          size_t n) {
+    if (!r || file_index >= r->files.n)
+        return TENET_EINVAL;
+    tn_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            tn_buf_putc(&b, ',');
+        tn_buf_puts(&b, regions[i]);
+    }
+    char *joined = n && !tn_buf_failed(&b) ? tn_arena_strndup(&r->arena, b.ptr, b.size) : NULL;
+    tn_buf_free(&b);
+    if (n && !joined)
+        return TENET_ENOMEM;
+    r->files.v[file_index].regions = joined;
+    return TENET_OK;
+}
+
+int tn_report_note_subject(tenet_report *r, const char *name, const tn_span *span) {
+    /* Lives in the dedupe map (cleared per file); the leading \x1e keeps
+     * these keys apart from diagnostic keys, which start with a rule id. */
+    char *key = tn_arena_sprintf(&r->arena, "\x1esubject\x1f%s\x1f%u:%u", name ? name : "",
+                                 span ? (unsigned)span->line : 0u, span ? (unsigned)span->col : 0u);
+    if (!key)
+        return TENET_ENOMEM;
+    size_t len = strlen(key);
+    if (tn_strmap_get(&r->dedupe, key, len))
+        return 0;
+    if (tn_strmap_put(&r->dedupe, key, len, (void *)(uintptr_t)1) < 0)
+        return TENET_ENOMEM;
+    return 1;
+}
+
+/* The identity of a diagnostic within one file: what it says and where. */
+static char *dedupe_key(tenet_report *r, const tn_diag *d) {
+    tn_span z = {0};
+    const tn_span *s = d->has_span ? &d->span : &z;
+    return tn_arena_sprintf(&r->arena, "%s\x1f%s\x1f%u:%u:%u:%u\x1f%s\x1f%s", d->rule ? d->rule : "",
+                            d->verdict ? d->verdict : "", (unsigned)s->line, (unsigned)s->col,
+                            (unsigned)s->end_line, (unsigned)s->end_col,
+                            d->message ? d->message : "", d->subject ? d->subject : "");
+}
+
+/* Whether comma-separated `list` contains `item`. */
+static bool list_has(const char *list, const char *item) {
+    size_t n = strlen(item);
+    for (const char *p = list; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && memcmp(p, item, n) == 0)
+            return true;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+static int merge_region(tenet_report *r, tn_diag *into, const char *region) {
+    if (!region || !*region)
+        return TENET_OK;
+    if (!into->regions) {
+        const char *copy;
+        if (copy_str(r, region, &copy) < 0)
+            return TENET_ENOMEM;
+        into->regions = copy;
+        if (!into->region)
+            into->region = copy;
+        return TENET_OK;
+    }
+    if (list_has(into->regions, region))
+        return TENET_OK;
+    char *joined = tn_arena_sprintf(&r->arena, "%s,%s", into->regions, region);
+    if (!joined)
+        return TENET_ENOMEM;
+    into->regions = joined;
+    return TENET_OK;
+}
+
+int tn_report_add(tenet_report *r, const tn_diag *d) {
+    if (!r || !d || r->files.n == 0)
+        return TENET_EINVAL;
+    char *key = dedupe_key(r, d);
+    if (!key)
+        return TENET_ENOMEM;
+    size_t key_len = strlen(key);
+    uintptr_t found = (uintptr_t)tn_strmap_get(&r->dedupe, key, key_len);
+    if (found)
+        return merge_region(r, &r->diags.v[found - 1], d->region);
+
+    tn_diag c = *d;
+    c.file_index = r->files.n - 1;
+    if (!c.has_span)
+        memset(&c.span, 0, sizeof c.span);
+    int bad = copy_str(r, d->rule, &c.rule) | copy_str(r, d->verdict, &c.verdict) |
+              copy_str(r, d->message, &c.message) | copy_str(r, d->fix, &c.fix) |
+              copy_str(r, d->reason, &c.reason) | copy_str(r, d->path, &c.path) |
+              copy_str(r, d->subject, &c.subject) | copy_str(r, d->kind, &c.kind) |
+              copy_str(r, d->operation, &c.operation) | copy_str(r, d->region, &c.region) |
+              copy_str(r, d->scenario, &c.scenario) | copy_str(r, d->source, &c.source);
+    if (bad)
+        return TENET_ENOMEM;
+    /* `regions` always lists every region, starting with `region`. */
+    c.regions = c.region;
+    if (d->regions && d->region && strcmp(d->regions, d->region) != 0 &&
+        copy_str(r, d->regions, &c.regions) < 0)
+        return TENET_ENOMEM;
+    if (TN_VEC_PUSH(r->diags, c) < 0)
+        return TENET_ENOMEM;
+    if (tn_strmap_put(&r->dedupe, key, key_len, (void *)(uintptr_t)r->diags.n) < 0) {
+        r->diags.n--;
+        return TENET_ENOMEM;
+    }
+    return TENET_OK;
+}
+
+int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err) {
+    if (!r || !err || file_index >= r->files.n)
+        return TENET_EINVAL;
+    tn_input_error e = {file_index, err->code ? err->code : TENET_ERROR, err->line, err->column,
+                        NULL};
+    const char *msg = err->message[0] ? err->message : tenet_status_str(e.code);
+    if (copy_str(r, msg, &e.message) < 0)
+        return TENET_ENOMEM;
+    return TN_VEC_PUSH(r->errors, e) < 0 ? TENET_ENOMEM : TENET_OK;
+}
+
+/* Report order within a file: line, column, then rule id. Diagnostics
+ * without a position (line 0) come first: they concern the whole file. */
+static int diag_cmp(const tn_diag *a, const tn_diag *b) {
+    if (a->span.line != b->span.line)
+        return a->span.line < b->span.line ? -1 : 1;
+    if (a->span.col != b->span.col)
+        return a->span.col < b->span.col ? -1 : 1;
+    return strcmp(a->rule ? a->rule : "", b->rule ? b->rule : "");
+}
+
+/* Stable merge sort; insertion sort when no scratch memory is available
+ * (also stable, just slower), so sorting itself never fails. */
+static void sort_diags(tn_diag *v, size_t n) {
+    if (n < 2)
+        return;
+    tn_diag *tmp = n > 16 ? tn_malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        for (size_t i = 1; i < n; i++) {
+            tn_diag x = v[i];
+            size_t j = i;
+            for (; j > 0 && diag_cmp(&v[j - 1], &x) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = diag_cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+            while (i < mid)
+                tmp[k++] = v[i++];
+            while (j < hi)
+                tmp[k++] = v[j++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    tn_free(tmp);
+}
+
+void tn_report_end_file(tenet_report *r, size_t file_index) {
+    if (!r || file_index >= r->files.n)
+        return;
+    size_t first = r->files.v[file_index].first_diag;
+    if (first < r->diags.n)
+        sort_diags(r->diags.v + first, r->diags.n - first);
+    tn_strmap_free(&r->dedupe);
+}
+
+size_t tenet_report_count(const tenet_report *r) { return r ? r->diags.n : 0; }
+
+int tenet_report_get(const tenet_report *r, size_t index, tenet_diagnostic *out) {
+    if (!r || !out || index >= r->diags.n)
+        return TENET_EINVAL;
+    const tn_diag *d = &r->diags.v[index];
+    memset(out, 0, sizeof *out);
+    out->version = TENET_DIAGNOSTIC_VERSION;
+    out->rule = d->rule;
+    out->severity = d->severity;
+    out->verdict = d->verdict;
+    out->message = d->message;
+    out->fix = d->fix;
+    out->reason = d->reason;
+    out->file = d->file_index < r->files.n ? r->files.v[d->file_index].name : NULL;
+    if (d->has_span) {
+        out->line = d->span.line;
+        out->column = d->span.col;
+        out->end_line = d->span.end_line;
+        out->end_column = d->span.end_col;
+    }
+    out->path = d->path;
+    out->subject = d->subject;
+    out->kind = d->kind;
+    out->operation = d->operation;
+    out->region = d->region;
+    out->regions = d->regions;
+    out->scenario = d->scenario;
+    out->source = d->source;
+    return TENET_OK;
+}
+
+void tenet_report_summary(const tenet_report *r, tenet_summary *out) {
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    if (!r)
+        return;
+    out->files = r->files.n;
+    out->input_errors = r->errors.n;
+    out->subjects = r->subjects;
+    for (size_t i = 0; i < r->diags.n; i++) {
+        switch (r->diags.v[i].severity) {
+        case TENET_SEVERITY_ERROR: out->errors++; break;
+        case TENET_SEVERITY_WARNING: out->warnings++; break;
+        default: out->infos++; break;
+        }
+    }
+}
+
+int tenet_render_options_init(tenet_render_options *opts, unsigned int version) {
+    if (!opts || version != TENET_RENDER_OPTIONS_VERSION)
+        return TENET_EINVAL;
+    tenet_render_options init = TENET_RENDER_OPTIONS_INIT;
+    *opts = init;
+    return TENET_OK;
+}
+
+int tenet_report_render(const tenet_report *report, const tenet_render_options *opts,
+                        tenet_buf *out, tenet_error *err) {
+    tn_error_clear(err);
+    if (!report || !out)
+        return tn_error_set(err, TENET_EINVAL, "", 0, 0, "tenet_report_render: %s is NULL",
+                            report ? "out" : "report");
+    out->ptr = NULL;
+    out->size = 0;
+    tenet_render_options defaults = TENET_RENDER_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != TENET_RENDER_OPTIONS_VERSION)
+        return tn_error_set(err, TENET_EINVAL, "", 0, 0,
+                            "unsupported render options version %u (expected %u)", opts->version,
+                            (unsigned)TENET_RENDER_OPTIONS_VERSION);
+    tn_buf b = {0};
+    int rc;
+    switch (opts->format) {
+    case TENET_FORMAT_TEXT: rc = tn_render_text(report, opts, &b); break;
+    case TENET_FORMAT_JSON: rc = tn_render_json(report, opts, &b); break;
+    default:
+        return tn_error_set(err, TENET_EINVAL, "", 0, 0, "unknown output format %d", opts->format);
+    }
+    if (rc == TENET_OK && tn_buf_failed(&b))
+        rc = TENET_ENOMEM;
+    if (rc != TENET_OK) {
+        tn_buf_free(&b);
+        return tn_error_set(err, rc, "", 0, 0, "could not render the report: %s",
+                            tenet_status_str(rc));
+    }
+    out->ptr = tn_buf_detach(&b, &out->size);
+    if (!out->ptr) {
+        out->size = 0;
+        return tn_error_set(err, TENET_ENOMEM, "", 0, 0, "could not render the report: %s",
+                            tenet_status_str(TENET_ENOMEM));
+    }
+    return TENET_OK;
+}
