@@ -58,6 +58,13 @@ TENET_EXTERN(void) tenet_report_free(tenet_report *report);
 TENET_EXTERN(int) tenet_check(tenet_report *report, const tenet_ruleset *rs, const char *data,
                               size_t len, const tenet_check_options *opts, tenet_error *err);
 
+/* Records that an input could not be checked at all (e.g. the caller could
+ * not read the file), so renderings and the summary include it like any
+ * other input error. `err->code`, `message`, `line` and `column` are used;
+ * `filename` NULL means "<input>". */
+TENET_EXTERN(int) tenet_report_add_input_error(tenet_report *report, const char *filename,
+                                               const tenet_error *err);
+
 #define TENET_DIAGNOSTIC_VERSION 1
 
 /* One diagnostic. Strings are borrowed from the report and stay valid until

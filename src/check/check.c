@@ -190,6 +190,15 @@ static const tn_frontend *choose_frontend(check_state *st, const char *text, siz
             *rc = fail(st, perr.code);
             return NULL;
         }
+        /* A structured input forced into the wrong format would otherwise
+         * pass as "0 subjects": say so instead. (Text formats may simply
+         * hold no request, which is not an error.) */
+        if (fe->needs_doc && fe->detect(text, len, st->doc) == 0) {
+            const tn_frontend *seen = tn_frontend_detect(text, len, st->doc);
+            *rc = failf(st, TENET_EFORMAT, "the input does not look like %s%s%s",
+                        fe->name, seen ? "; it looks like " : "", seen ? seen->name : "");
+            return NULL;
+        }
         return fe;
     }
     int prc = parse_doc(st, text, len, &perr);
@@ -204,8 +213,7 @@ static const tn_frontend *choose_frontend(check_state *st, const char *text, siz
         st->e = perr;
         *rc = fail(st, perr.code);
     } else {
-        *rc = failf(st, TENET_EFORMAT, "could not tell the input format of %s (use --input-format)",
-                    st->name);
+        *rc = failf(st, TENET_EFORMAT, "could not tell the input format (use --input-format)");
     }
     return NULL;
 }

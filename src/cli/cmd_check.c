@@ -5,6 +5,7 @@
 #include "cli/util.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <tenet.h>
@@ -249,8 +250,14 @@ static long check_all(const check_args *a, const tenet_ruleset *rs, tenet_report
         size_t len;
         int e = cli_read_file(path, &data, &len);
         if (e) {
-            fprintf(stderr, "%s: error: cannot read: %s\n", is_stdin ? "<stdin>" : path,
-                    strerror(e));
+            /* Recorded in the report, so every output format shows it and
+             * the other files are still checked. */
+            tenet_error rerr = {0};
+            rerr.code = TENET_EIO;
+            snprintf(rerr.message, sizeof rerr.message, "cannot read: %s", strerror(e));
+            if (tenet_report_add_input_error(report, is_stdin ? "<stdin>" : path, &rerr) != TENET_OK)
+                fprintf(stderr, "%s: error: cannot read: %s\n", is_stdin ? "<stdin>" : path,
+                        strerror(e));
             failed++;
             continue;
         }

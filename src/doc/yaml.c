@@ -326,11 +326,21 @@ static int parser_error(builder *b, const yaml_parser_t *p) {
         return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col, "%s",
                             p->problem ? p->problem : "invalid input");
     }
-    cur_seek_chr(&b->cur, p->problem_mark.index);
     const char *problem = p->problem ? p->problem : "syntax error";
-    if (p->context)
+    if (p->context) {
+        /* The context mark is where the unfinished construct began (the
+         * unclosed '[' or '{'), usually the place to fix: name it too. */
+        cur_seek_chr(&b->cur, p->context_mark.index);
+        uint32_t cline = b->cur.line, ccol = b->cur.col;
+        cur_seek_chr(&b->cur, p->problem_mark.index);
+        if (cline != b->cur.line || ccol != b->cur.col)
+            return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col,
+                                "%s (%s that started at line %u, column %u)", problem,
+                                p->context, (unsigned)cline, (unsigned)ccol);
         return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col,
                             "%s (%s)", problem, p->context);
+    }
+    cur_seek_chr(&b->cur, p->problem_mark.index);
     return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col, "%s",
                         problem);
 }

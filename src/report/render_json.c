@@ -9,6 +9,21 @@
 
 #define JSON_SCHEMA 1
 
+/* Stable machine-readable names for input error codes (the schema's
+ * "code"); tenet_status_str() gives the human sentence. */
+static const char *status_token(int code) {
+    switch (code) {
+    case TENET_EINVAL: return "invalid-argument";
+    case TENET_ENOMEM: return "out-of-memory";
+    case TENET_EPARSE: return "parse-error";
+    case TENET_ERULES: return "rules-error";
+    case TENET_ELIMIT: return "limit-exceeded";
+    case TENET_EIO: return "io-error";
+    case TENET_EFORMAT: return "unknown-format";
+    default: return "error";
+    }
+}
+
 static void put_str(tn_buf *out, const char *s) {
     if (s)
         tn_buf_put_json_string(out, s);
@@ -126,7 +141,7 @@ static void put_input_error(tn_buf *out, const tenet_report *r, const tn_input_e
     key(out, in, "column", false);
     put_pos(out, true, e->column);
     key(out, in, "code", false);
-    put_str(out, tenet_status_str(e->code));
+    put_str(out, status_token(e->code));
     key(out, in, "message", false);
     put_str(out, e->message);
     tn_buf_puts(out, "\n    }");

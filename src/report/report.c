@@ -348,3 +348,17 @@ int tenet_report_render(const tenet_report *report, const tenet_render_options *
     }
     return TENET_OK;
 }
+
+int tenet_report_add_input_error(tenet_report *report, const char *filename,
+                                 const tenet_error *err) {
+    if (!report || !err)
+        return TENET_EINVAL;
+    size_t index;
+    int rc = tn_report_begin_file(report, filename && *filename ? filename : "<input>", NULL, 0,
+                                  &index);
+    if (rc != TENET_OK)
+        return rc;
+    rc = tn_report_add_input_error(report, index, err);
+    tn_report_end_file(report, index);
+    return rc;
+}

@@ -1,12 +1,15 @@
-/* The one place the library reaches the C allocator. A test-only failure
- * countdown lets unit tests prove that every allocation failure surfaces as
- * TENET_ENOMEM instead of a crash or a leak. */
+/* The one place the library reaches the C allocator. In the test build
+ * (TENET_FAULT_INJECTION) a failure countdown lets unit tests prove that
+ * every allocation failure surfaces as TENET_ENOMEM instead of a crash or a
+ * leak; the shipped library compiles it out. */
 #include "alloc.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef TENET_FAULT_INJECTION
+#include <stdatomic.h>
 
 /* < 0: never fail; otherwise the number of allocations that still succeed. */
 static atomic_long fail_countdown = -1;
@@ -23,6 +26,9 @@ static int should_fail(void) {
     }
     return 0;
 }
+#else
+static inline int should_fail(void) { return 0; }
+#endif
 
 void *tn_malloc(size_t size) {
     if (should_fail())

@@ -11,8 +11,11 @@ void *tn_realloc(void *ptr, size_t size);
 void tn_free(void *ptr);
 char *tn_strndup(const char *s, size_t len);
 
-/* Tests only: after `n` more successful allocations every allocation fails;
- * n < 0 (the default) disables failure injection. Process-wide. */
+#ifdef TENET_FAULT_INJECTION
+/* Only in the test build of the library (tenet_objects_fi): after `n` more
+ * successful allocations every allocation fails; n < 0 disables it. The
+ * shipped library has no such switch, and so no global mutable state. */
 void tn_alloc_fail_after(long n);
+#endif
 
 #endif
