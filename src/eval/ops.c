@@ -118,10 +118,12 @@ static tn_tri op_present(const tn_value *v) {
     return TN_TRUE;
 }
 
+/* Frontends attach a link wherever the input shows one (a reference to a
+ * resource, a configuration reference), even when the value itself is
+ * unknown; an unknown without a link (a parameter, an import) is known not
+ * to refer to anything in the input. */
 static tn_tri op_linked(const tn_value *v) {
-    if (v->kind == TN_V_ABSENT) return TN_FALSE;
-    if (v->link) return TN_TRUE;
-    return v->kind == TN_V_UNKNOWN ? TN_UNKNOWN : TN_FALSE;
+    return v->link ? TN_TRUE : TN_FALSE;
 }
 
 static tn_tri op_changed(const tn_value *v, const tn_value *before) {

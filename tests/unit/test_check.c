@@ -211,7 +211,7 @@ static void test_input_errors(void **state) {
 
     o.filename = "notes.txt";
     assert_int_equal(check(r, "just some words\n", &o, &err), TENET_EFORMAT);
-    assert_non_null(strstr(err.message, "could not tell the input format of notes.txt"));
+    assert_non_null(strstr(err.message, "could not tell the input format"));
 
     o.filename = "x.yaml";
     o.input_format = "klingon";
@@ -246,7 +246,7 @@ static void test_input_errors(void **state) {
     ro.format = TENET_FORMAT_JSON;
     assert_int_equal(tenet_report_render(r, &ro, &out, &err), 0);
     assert_non_null(strstr(out.ptr, "\"code\": "));
-    assert_non_null(strstr(out.ptr, "\"input_errors\": 5}"));
+    assert_non_null(strstr(out.ptr, "\"input_errors\": 5, \"suppressed\": 0}"));
     tenet_buf_dispose(&out);
     tenet_report_free(r);
 }

@@ -419,7 +419,7 @@ static void test_yaml_errors(void **state) {
     (void)state;
     expect_error(tn_doc_parse, "a: b: c", 7, NULL, TENET_EPARSE, 1, 5, "mapping values");
     expect_error(tn_doc_parse, "a: 1\nb\nc: 2", 11, NULL, TENET_EPARSE, 3, 1,
-                 "could not find expected ':' (while scanning a simple key)");
+                 "could not find expected ':' (while scanning a simple key");
     expect_error(tn_doc_parse, "a: [1, 2\nb: 3", 13, NULL, TENET_EPARSE, 2, 2, "expected ','");
     expect_error(tn_doc_parse, "a: b\nc: \xFF\n", 10, NULL, TENET_EPARSE, 2, 4, "UTF-8");
     expect_error(tn_doc_parse, "a: b\0c\n", 7, NULL, TENET_EPARSE, 1, 5, "control characters");
