@@ -1,0 +1,573 @@
+/* The api-query frontend: AWS Query API requests — `Action=Op&Key=value…`,
+ * full URLs (`https://<service>.<region>.amazonaws.com/?Action=…`, region
+ * from the host), and the documentation style with spaces or line breaks
+ * around `?` and `&`. Keys and values are percent-decoded; list keys
+ * (`X.member.N`, `X.<MemberName>.N`, `X.N`) become lists ordered by N, and
+ * dotted sub-keys become structures. Values stay strings: the subject layer
+ * coerces them by field type. One file may hold several requests, each
+ * starting at a URL or an `Action=` at the start of a line. */
+#include "frontend/request.h"
+#include "util/alloc.h"
+#include "util/strmap.h"
+#include "util/utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int query_run(tn_run *run);
+
+const tn_frontend tn_frontend_api_query = {"api-query", false, tn_query_detect, query_run};
+
+static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+static bool space(char c) { return blank(c) || c == '\n'; }
+
+static bool starts_ci(const char *s, size_t avail, const char *lit) {
+    size_t n = strlen(lit);
+    if (avail < n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != lit[i])
+            return false;
+    }
+    return true;
+}
+
+static bool is_url(const char *s, size_t avail) {
+    return starts_ci(s, avail, "https://") || starts_ci(s, avail, "http://");
+}
+
+static bool is_action(const char *s, size_t avail) {
+    if (avail && (*s == '?' || *s == '&')) {
+        s++;
+        avail--;
+    }
+    return avail >= 7 && memcmp(s, "Action=", 7) == 0;
+}
+
+int tn_query_detect(const char *text, size_t len, const tn_doc *doc) {
+    int best = 0;
+    for (size_t i = 0; i + 7 <= len && best < 90; i++) {
+        if (memcmp(text + i, "Action=", 7) != 0)
+            continue;
+        size_t j = i;
+        while (j > 0 && blank(text[j - 1]))
+            j--;
+        if (j == 0 || text[j - 1] == '\n' || text[j - 1] == '?' || text[j - 1] == '&')
+            best = 90;
+        else
+            best = 20;
+    }
+    /* A YAML or JSON structure that merely mentions a query string. */
+    if (best > 40 && doc && doc->root &&
+        (doc->root->type == TN_NODE_MAP || doc->root->type == TN_NODE_SEQ))
+        best = 40;
+    return best;
+}
+
+/* ---- finding requests ---- */
+
+typedef struct extent {
+    size_t start, end;
+} extent;
+
+static size_t eol(const char *t, size_t len, size_t i) {
+    const char *nl = memchr(t + i, '\n', len - i);
+    return nl ? (size_t)(nl - t) : len;
+}
+
+/* A request continues on the next line when that line starts with & or ?,
+ * or when this one ends with one. */
+static size_t request_end(const char *t, size_t len, size_t p) {
+    size_t e = eol(t, len, p);
+    while (e < len) {
+        size_t k = e;
+        while (k > p && blank(t[k - 1]))
+            k--;
+        bool open = k > p && (t[k - 1] == '&' || t[k - 1] == '?');
+        size_t m = e + 1;
+        while (m < len && blank(t[m]))
+            m++;
+        if (m < len && (t[m] == '&' || t[m] == '?' || (open && t[m] != '\n')))
+            e = eol(t, len, m);
+        else
+            break;
+    }
+    return e;
+}
+
+static int push_extent(extent **v, size_t *n, size_t *cap, size_t start, size_t end) {
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        extent *nv = tn_realloc(*v, nc * sizeof *nv);
+        if (!nv)
+            return TENET_ENOMEM;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = (extent){start, end};
+    return TENET_OK;
+}
+
+/* Requests at line starts; failing that, URLs and `?Action=` inside lines
+ * (a curl command, a quoted URL), each up to the next blank or quote. */
+static int find_requests(const char *t, size_t len, extent **out, size_t *n) {
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t p = i;
+        while (p < len && blank(t[p]))
+            p++;
+        if (p < len && (is_url(t + p, len - p) || is_action(t + p, len - p))) {
+            size_t e = request_end(t, len, p);
+            if (push_extent(out, n, &cap, p, e) != TENET_OK)
+                return TENET_ENOMEM;
+            i = e;
+        } else {
+            i = eol(t, len, p);
+        }
+        if (i < len)
+            i++;
+    }
+    if (*n)
+        return TENET_OK;
+    for (size_t i = 0; i + 8 <= len; i++) {
+        if (memcmp(t + i, "?Action=", 8) != 0)
+            continue;
+        size_t s = i;
+        while (s > 0 && !space(t[s - 1]) && !strchr("\"'`(", t[s - 1]))
+            s--;
+        if (!is_url(t + s, len - s))
+            s = i + 1;
+        size_t e = i;
+        while (e < len && !space(t[e]) && !strchr("\"'`", t[e]))
+            e++;
+        if (push_extent(out, n, &cap, s, e) != TENET_OK)
+            return TENET_ENOMEM;
+        i = e;
+    }
+    return TENET_OK;
+}
+
+/* ---- decoding ---- */
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decoding with '+' as a space; text that would decode to a NUL or
+ * to invalid UTF-8 is kept as written. */
+static char *decode(const char *s, size_t n, tn_arena *arena, size_t *out_len) {
+    char *d = tn_arena_alloc(arena, n + 1);
+    if (!d)
+        return NULL;
+    size_t k = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+            (lo = hexval(s[i + 2])) >= 0) {
+            char c = (char)(hi * 16 + lo);
+            ok = ok && c != '\0';
+            d[k++] = c;
+            i += 2;
+        } else {
+            d[k++] = s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    d[k] = '\0';
+    size_t bad;
+    if (!ok || !tn_utf8_validate(d, k, &bad)) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+        k = n;
+    }
+    *out_len = k;
+    return d;
+}
+
+/* ---- the parameter tree ---- */
+
+enum { Q_LEAF, Q_MAP, Q_LIST };
+
+typedef struct qnode qnode;
+struct qnode {
+    int type;
+    const char *key; /* in a map */
+    long index;      /* in a list */
+    qnode *first, *last, *next;
+    size_t nkids;
+    tn_value leaf;
+    tn_span key_span; /* first key that reached this node */
+    const char *path;
+};
+
+typedef struct qtree {
+    tn_arena *arena;
+    tn_strmap by_prefix; /* normalised key prefix → node */
+    qnode root;
+} qtree;
+
+/* The child of `parent` at the normalised prefix `pfx`, created with `type`
+ * when missing. A leaf that a longer key reaches becomes a container (an
+ * empty `Tags=` followed by `Tags.Tag.1.Key=`). NULL on a type clash or
+ * out of memory (*oom set). */
+static qnode *child(qtree *q, qnode *parent, const char *pfx, const char *key, long index, int type,
+                    const tn_span *ks, const char *path, bool *oom) {
+    size_t plen = strlen(pfx);
+    qnode *c = tn_strmap_get(&q->by_prefix, pfx, plen);
+    if (c) {
+        if (c->type == Q_LEAF && type != Q_LEAF && c->nkids == 0)
+            c->type = type;
+        return c->type == type || type == Q_LEAF ? c : NULL;
+    }
+    c = tn_arena_calloc(q->arena, 1, sizeof *c);
+    if (!c || tn_strmap_put(&q->by_prefix, pfx, plen, c) < 0) {
+        *oom = true;
+        return NULL;
+    }
+    c->type = type;
+    c->key = key;
+    c->index = index;
+    c->key_span = *ks;
+    c->path = path;
+    if (parent->last)
+        parent->last->next = c;
+    else
+        parent->first = c;
+    parent->last = c;
+    parent->nkids++;
+    return c;
+}
+
+static bool numeric(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 9)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* Adds one decoded key=value. TENET_OK (also when the key is skipped) or
+ * TENET_ENOMEM. */
+static int tree_add(qtree *q, const char *key, const tn_span *ks, const tn_value *val) {
+    tn_arena *a = q->arena;
+    size_t nparts = 1;
+    for (const char *p = key; *p; p++)
+        nparts += *p == '.';
+    char **parts = tn_arena_alloc(a, nparts * sizeof *parts);
+    char *copy = tn_arena_strdup(a, key);
+    if (!parts || !copy)
+        return TENET_ENOMEM;
+    size_t k = 0;
+    for (char *p = copy, *dot; p; p = dot ? dot + 1 : NULL) {
+        dot = strchr(p, '.');
+        if (dot)
+            *dot = '\0';
+        if (!*p)
+            return TENET_OK; /* A..B or a trailing dot */
+        parts[k++] = p;
+    }
+    qnode *node = &q->root;
+    const char *pfx = "", *wpfx = ""; /* normalised and as-written prefixes */
+    bool oom = false;
+    for (size_t i = 0; i < k;) {
+        const char *name = parts[i];
+        char *np = tn_arena_sprintf(a, "%s%s%s", pfx, *pfx ? "." : "", name);
+        char *wp = tn_arena_sprintf(a, "%s%s%s", wpfx, *wpfx ? "." : "", name);
+        if (!np || !wp)
+            return TENET_ENOMEM;
+        size_t idx_at = i + 1 < k && numeric(parts[i + 1])   ? i + 1
+                        : i + 2 < k && numeric(parts[i + 2]) ? i + 2
+                                                             : 0;
+        if (idx_at == 0) {
+            bool last = i + 1 == k;
+            qnode *c = child(q, node, np, name, 0, last ? Q_LEAF : Q_MAP, ks, wp, &oom);
+            if (!c)
+                return oom ? TENET_ENOMEM : TENET_OK;
+            if (last && c->type == Q_LEAF)
+                c->leaf = *val;
+            node = c;
+            pfx = np;
+            wpfx = wp;
+            i++;
+            continue;
+        }
+        qnode *list = child(q, node, np, name, 0, Q_LIST, ks, wp, &oom);
+        if (!list)
+            return oom ? TENET_ENOMEM : TENET_OK;
+        long index = strtol(parts[idx_at], NULL, 10);
+        char *ip = tn_arena_sprintf(a, "%s#%ld", np, index);
+        char *iw = idx_at == i + 2
+                       ? tn_arena_sprintf(a, "%s.%s.%s", wp, parts[i + 1], parts[idx_at])
+                       : tn_arena_sprintf(a, "%s.%s", wp, parts[idx_at]);
+        if (!ip || !iw)
+            return TENET_ENOMEM;
+        bool last = idx_at + 1 == k;
+        qnode *item = child(q, list, ip, NULL, index, last ? Q_LEAF : Q_MAP, ks, iw, &oom);
+        if (!item)
+            return oom ? TENET_ENOMEM : TENET_OK;
+        if (last) {
+            if (item->type == Q_LEAF)
+                item->leaf = *val;
+            return TENET_OK;
+        }
+        node = item;
+        pfx = ip;
+        wpfx = iw;
+        i = idx_at + 1;
+    }
+    return TENET_OK;
+}
+
+static int by_index(const void *a, const void *b) {
+    const qnode *x = *(qnode *const *)a, *y = *(qnode *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int to_value(qtree *q, const qnode *n, tn_value *out) {
+    if (n->type == Q_LEAF) {
+        *out = n->leaf;
+        return TENET_OK;
+    }
+    memset(out, 0, sizeof *out);
+    out->path = n->path;
+    out->has_span = n->key_span.line != 0;
+    out->span = n->key_span;
+    size_t cnt = n->nkids ? n->nkids : 1;
+    qnode **kids = tn_arena_alloc(q->arena, cnt * sizeof *kids);
+    tn_value *vals = tn_arena_calloc(q->arena, cnt, sizeof *vals);
+    if (!kids || !vals)
+        return TENET_ENOMEM;
+    size_t k = 0;
+    for (qnode *c = n->first; c; c = c->next)
+        kids[k++] = c;
+    if (n->type == Q_LIST)
+        qsort(kids, k, sizeof *kids, by_index);
+    for (size_t i = 0; i < k; i++)
+        if (to_value(q, kids[i], &vals[i]) != TENET_OK)
+            return TENET_ENOMEM;
+    if (n->type == Q_LIST) {
+        out->kind = TN_V_LIST;
+        out->u.list.items = vals;
+        out->u.list.n = k;
+        return TENET_OK;
+    }
+    const char **keys = tn_arena_alloc(q->arena, cnt * sizeof *keys);
+    if (!keys)
+        return TENET_ENOMEM;
+    for (size_t i = 0; i < k; i++)
+        keys[i] = kids[i]->key;
+    out->kind = TN_V_MAP;
+    out->u.map.keys = keys;
+    out->u.map.vals = vals;
+    out->u.map.n = k;
+    return TENET_OK;
+}
+
+/* ---- one request ---- */
+
+typedef struct qparse {
+    const char *t;
+    tn_textpos *tp;
+    tn_arena *arena;
+    tn_request *req;
+    qtree tree;
+} qparse;
+
+static bool ident_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
+}
+
+/* One `key=value` segment [a, b), blanks already trimmed. */
+static int segment(qparse *qp, size_t a, size_t b) {
+    const char *t = qp->t;
+    const char *eq = memchr(t + a, '=', b - a);
+    size_t ke, vs;
+    if (eq) {
+        ke = (size_t)(eq - t);
+        vs = ke + 1;
+    } else {
+        /* `&Name value` (a missing '='), `&Name`, or debris such as the
+         * `&AWS;` entity some pages carry: only the first two are keys. */
+        size_t k = a;
+        while (k < b && ident_char(t[k]))
+            k++;
+        if (k == a || (k < b && !blank(t[k])))
+            return TENET_OK;
+        ke = k;
+        vs = k;
+        if (k < b) {
+            tn_span sp = tn_textpos_span(qp->tp, a, b);
+            int rc = tn_request_add_note(
+                qp->req, qp->arena, TENET_SEVERITY_WARNING, "malformed-parameter", &sp,
+                "missing '=' between %.*s and its value", (int)(k - a), t + a);
+            if (rc != TENET_OK)
+                return rc;
+        }
+    }
+    while (ke > a && blank(t[ke - 1]))
+        ke--;
+    while (vs < b && blank(t[vs]))
+        vs++;
+    if (ke == a)
+        return TENET_OK;
+    size_t klen, vlen;
+    char *key = decode(t + a, ke - a, qp->arena, &klen);
+    char *val = decode(t + vs, b - vs, qp->arena, &vlen);
+    if (!key || !val)
+        return TENET_ENOMEM;
+    tn_span ks = tn_textpos_span(qp->tp, a, ke);
+    if (strcmp(key, "Action") == 0) {
+        if (!qp->req->operation) {
+            qp->req->operation = val;
+            qp->req->span = tn_textpos_span(qp->tp, a, b);
+        }
+        return TENET_OK;
+    }
+    if (tn_request_is_protocol_key(key, klen))
+        return TENET_OK;
+    tn_value v;
+    memset(&v, 0, sizeof v);
+    v.kind = TN_V_STR;
+    v.text = val;
+    v.len = vlen;
+    v.has_span = true;
+    v.span = tn_textpos_span(qp->tp, vs, b);
+    v.path = key;
+    return tree_add(&qp->tree, key, &ks, &v);
+}
+
+static int parse_one(qparse *qp, size_t p, size_t e) {
+    const char *t = qp->t;
+    tn_request *req = qp->req;
+    size_t q = p;
+    if (is_url(t + p, e - p)) {
+        size_t h = p + (starts_ci(t + p, e - p, "https://") ? 8 : 7), he = h;
+        while (he < e && !space(t[he]) && !strchr("/?#", t[he]))
+            he++;
+        req->region = tn_request_host_region(t + h, he - h, qp->arena, &req->service);
+        q = he;
+        while (q < e && !space(t[q]) && t[q] != '?')
+            q++; /* the path */
+        while (q < e && space(t[q]))
+            q++;
+    }
+    if (q < e && t[q] == '?')
+        q++;
+    while (q < e) {
+        size_t s = q;
+        while (q < e && t[q] != '&' && t[q] != '#')
+            q++;
+        size_t a = s, b = q;
+        while (a < b && space(t[a]))
+            a++;
+        while (b > a && space(t[b - 1]))
+            b--;
+        if (a < b) {
+            int rc = segment(qp, a, b);
+            if (rc != TENET_OK)
+                return rc;
+        }
+        if (q < e && t[q] == '#')
+            break; /* a fragment is not sent */
+        q++;
+    }
+    for (qnode *c = qp->tree.root.first; c; c = c->next) {
+        tn_req_param prm;
+        memset(&prm, 0, sizeof prm);
+        prm.name = c->key;
+        prm.has_key_span = c->key_span.line != 0;
+        prm.key_span = c->key_span;
+        if (to_value(&qp->tree, c, &prm.value) != TENET_OK ||
+            tn_request_add_param(req, qp->arena, &prm) != TENET_OK)
+            return TENET_ENOMEM;
+    }
+    return TENET_OK;
+}
+
+/* "CreateReplicationGroup my-classic-rg": the operation and its first *Id. */
+static const char *request_name(const tn_request *r, tn_arena *arena) {
+    for (size_t i = 0; i < r->nparams; i++) {
+        const tn_req_param *p = &r->params[i];
+        size_t n = strlen(p->name);
+        if (n > 2 && strcmp(p->name + n - 2, "Id") == 0 && p->value.kind == TN_V_STR &&
+            p->value.len > 0)
+            return tn_arena_sprintf(arena, "%s %s", r->operation, p->value.text);
+    }
+    return r->operation;
+}
+
+int tn_query_parse(const char *text, size_t len, tn_textpos *tp, tn_arena *arena,
+                   tn_request **reqs, size_t *n) {
+    extent *ext;
+    size_t next;
+    if (find_requests(text, len, &ext, &next) != TENET_OK)
+        return TENET_ENOMEM;
+    int rc = TENET_OK;
+    tn_request *v = next ? tn_arena_calloc(arena, next, sizeof *v) : NULL;
+    if (next && !v)
+        rc = TENET_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < next && rc == TENET_OK; i++) {
+        qparse qp;
+        memset(&qp, 0, sizeof qp);
+        qp.t = text;
+        qp.tp = tp;
+        qp.arena = arena;
+        qp.req = &v[k];
+        qp.tree.arena = arena;
+        qp.tree.root.type = Q_MAP;
+        rc = parse_one(&qp, ext[i].start, ext[i].end);
+        tn_strmap_free(&qp.tree.by_prefix);
+        if (rc == TENET_OK && v[k].operation) {
+            if (!(v[k].name = request_name(&v[k], arena)))
+                rc = TENET_ENOMEM;
+            k++;
+        } else if (rc == TENET_OK) {
+            memset(&v[k], 0, sizeof v[k]); /* no Action: not a request */
+        }
+    }
+    tn_free(ext);
+    if (rc != TENET_OK)
+        return rc;
+    *reqs = v;
+    *n = k;
+    return TENET_OK;
+}
+
+static int query_run(tn_run *run) {
+    tn_textpos tp;
+    tn_request *reqs = NULL;
+    size_t n = 0;
+    int rc = tn_textpos_init(&tp, run->text, run->len, run->arena);
+    if (rc == TENET_OK)
+        rc = tn_query_parse(run->text, run->len, &tp, run->arena, &reqs, &n);
+    for (size_t i = 0; i < n && rc == TENET_OK; i++) {
+        tn_request *r = &reqs[i];
+        if (!tn_request_find_op(run->rs, r->operation, strlen(r->operation), r->service,
+                                &r->target))
+            continue; /* an operation the rules do not cover */
+        if (!r->region)
+            r->region_reason = "the request has no regional endpoint (pass --region)";
+        rc = tn_request_emit_notes(run, r);
+        if (rc == TENET_OK)
+            rc = tn_request_check_names(run, r, TENET_SEVERITY_WARNING);
+        if (rc == TENET_OK)
+            rc = tn_request_judge(run, r);
+    }
+    return rc;
+}
