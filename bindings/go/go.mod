@@ -1,0 +1,3 @@
+module tenet.dev/tenet
+
+go 1.19
