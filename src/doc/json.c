@@ -476,8 +476,7 @@ int tn_doc_parse_json(tn_doc **out, const char *text, size_t len, const char *na
     p.err = err;
     if (len > p.lim.max_input_bytes)
         return tn_error_set(err, TENET_ELIMIT, name ? name : "<input>", 0, 0,
-                            "input of %zu bytes is larger than the limit of %zu bytes", len,
-                            p.lim.max_input_bytes);
+                            "input is larger than the limit of %zu bytes", p.lim.max_input_bytes);
     int rc = tn_doc_create(&p.doc, text, len, name, err);
     if (rc != TENET_OK)
         return rc;

@@ -20,6 +20,8 @@ tn_doc_limits tn_doc_limits_resolve(const tn_doc_limits *limits) {
         l.max_input_bytes = (size_t)64 << 20;
     if (!l.max_depth)
         l.max_depth = 256;
+    if (l.max_depth > TN_DOC_MAX_DEPTH_CEILING)
+        l.max_depth = TN_DOC_MAX_DEPTH_CEILING;
     if (!l.max_alias_nodes)
         l.max_alias_nodes = 1000000;
     if (!l.max_scalar_bytes)
@@ -261,6 +263,9 @@ int tn_doc_type_plain(tn_node *n) {
     const char *s = n->str;
     size_t len = n->len;
     n->type = TN_NODE_STRING;
+    /* Most plain scalars are words: only these can start a null, a bool or a number. */
+    if (len > 0 && s[0] != '\0' && !strchr("~nNtTfF0123456789+-.", s[0]))
+        return 0;
     if (len == 0 || word_is(s, len, nulls)) {
         n->type = TN_NODE_NULL;
     } else if (word_is(s, len, trues) || word_is(s, len, falses)) {

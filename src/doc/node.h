@@ -63,9 +63,13 @@ typedef struct tn_doc_note {
     const char *message;
 } tn_doc_note;
 
+/* The deepest nesting any limit may allow: the frontends walk documents
+ * recursively, so a deeper tree could exhaust a thread's stack. */
+#define TN_DOC_MAX_DEPTH_CEILING 1000
+
 typedef struct tn_doc_limits {
     size_t max_input_bytes;  /* default 64 MiB */
-    size_t max_depth;        /* default 256 */
+    size_t max_depth;        /* default 256, at most TN_DOC_MAX_DEPTH_CEILING */
     size_t max_alias_nodes;  /* default 1,000,000 */
     size_t max_scalar_bytes; /* default 16 MiB */
 } tn_doc_limits;

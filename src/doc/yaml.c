@@ -23,6 +23,7 @@ typedef struct cursor {
     const unsigned char *s;
     size_t len, byte, chr;
     uint32_t line, col;
+    bool exact; /* libyaml's marks need no translation (marks_are_exact) */
 } cursor;
 
 static void cur_fwd(cursor *c) {
@@ -70,8 +71,27 @@ static void cur_seek_byte(cursor *c, size_t byte) {
 
 static uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
 
+/* In ASCII text without CR, libyaml's marks are already ours: character
+ * index = byte offset, and lines break at LF only. Elsewhere (NEL, LS, PS
+ * and CR break lines for libyaml; multi-byte characters) the cursor counts. */
+static bool marks_are_exact(const unsigned char *s, size_t len) {
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++)
+        any |= s[i];
+    return any < 0x80 && !memchr(s, '\r', len);
+}
+
 static tn_span span_of(cursor *c, yaml_mark_t start, yaml_mark_t end) {
     tn_span sp;
+    if (c->exact) {
+        sp.line = u32(start.line + 1);
+        sp.col = u32(start.column + 1);
+        sp.off = u32(start.index);
+        sp.end_line = u32(end.line + 1);
+        sp.end_col = u32(end.column + 1);
+        sp.end_off = u32(end.index);
+        return sp;
+    }
     cur_seek_chr(c, start.index);
     sp.line = c->line;
     sp.col = c->col;
@@ -392,14 +412,14 @@ int tn_doc_parse_yaml(tn_doc **out, const char *text, size_t len, const char *na
     b.err = err;
     if (len > b.lim.max_input_bytes)
         return tn_error_set(err, TENET_ELIMIT, name ? name : "<input>", 0, 0,
-                            "input of %zu bytes is larger than the limit of %zu bytes", len,
-                            b.lim.max_input_bytes);
+                            "input is larger than the limit of %zu bytes", b.lim.max_input_bytes);
     int rc = tn_doc_create(&b.doc, text, len, name, err);
     if (rc != TENET_OK)
         return rc;
     b.cur.s = (const unsigned char *)b.doc->text;
     b.cur.len = b.doc->len;
     b.cur.line = b.cur.col = 1;
+    b.cur.exact = marks_are_exact(b.cur.s, b.cur.len);
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
