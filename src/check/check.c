@@ -3,12 +3,14 @@
  * expands the region list, runs the frontend with a fresh arena and
  * evaluation context, and records every failure as an input error so that
  * renderings show it. Everything allocated here is released before return. */
+#include "check/suppress.h"
 #include "frontend/frontend.h"
 #include "report/report.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,11 +20,15 @@
 #define DEFAULT_MAX_SCALAR ((size_t)16 << 20)
 #define DEFAULT_MAX_SCENARIOS 256
 
+/* Size of the version 1 layout: everything before the version 2 fields. */
+#define CHECK_OPTIONS_V1_SIZE offsetof(tenet_check_options, suppressions)
+
 int tenet_check_options_init(tenet_check_options *opts, unsigned int version) {
-    if (!opts || version != TENET_CHECK_OPTIONS_VERSION)
+    if (!opts || (version != 1 && version != TENET_CHECK_OPTIONS_VERSION))
         return TENET_EINVAL;
     tenet_check_options init = TENET_CHECK_OPTIONS_INIT;
-    *opts = init;
+    init.version = version;
+    memcpy(opts, &init, version == 1 ? CHECK_OPTIONS_V1_SIZE : sizeof init);
     return TENET_OK;
 }
 
@@ -223,9 +229,17 @@ static int run_check(check_state *st, const char *data, size_t len) {
     size_t max = o->max_input_bytes ? o->max_input_bytes : DEFAULT_MAX_INPUT;
     if (len > max) {
         tn_error_set(&st->e, TENET_ELIMIT, st->name, 0, 0,
-                     "input is %zu bytes, more than the limit of %zu bytes", len, max);
+                     "input is larger than the limit of %zu bytes", max);
         return fail(st, TENET_ELIMIT);
     }
+    if (o->max_depth > TN_DOC_MAX_DEPTH_CEILING)
+        return failf(st, TENET_EINVAL,
+                     "max_depth %zu is above the ceiling of %d (deeper documents could exhaust "
+                     "the stack)",
+                     o->max_depth, TN_DOC_MAX_DEPTH_CEILING);
+    char today[11], msg[256];
+    if (tn_suppress_validate(o, today, msg, sizeof msg) != TENET_OK)
+        return failf(st, TENET_EINVAL, "%s", msg);
     const char *text = NULL;
     size_t tlen = 0;
     int rc = tn_doc_decode_text(data ? data : "", len, &text, &tlen, &st->owned, st->name, &st->e);
@@ -251,7 +265,8 @@ static int run_check(check_state *st, const char *data, size_t len) {
         return fail(st, rc);
 
     tn_eval_ctx ectx;
-    if ((rc = tn_eval_ctx_init(&ectx, st->rs, &st->arena)) != TENET_OK)
+    if ((rc = tn_eval_ctx_init_limits(&ectx, st->rs, &st->arena, o->regex_match_limit,
+                                      o->regex_depth_limit)) != TENET_OK)
         return fail(st, rc);
     tn_run run;
     memset(&run, 0, sizeof run);
@@ -275,6 +290,13 @@ static int run_check(check_state *st, const char *data, size_t len) {
     rc = fe->run(&run);
     tn_eval_ctx_dispose(&ectx);
     st->report->subjects += run.subjects;
+    if (rc == TENET_OK) {
+        tn_suppress_in sin = {st->report, st->file_index, st->rs, o, st->name, text, tlen,
+                              !(st->doc && st->doc->is_json), run.ignores.v, run.ignores.n,
+                              &st->arena};
+        rc = tn_suppress_apply(&sin, today);
+    }
+    TN_VEC_FREE(run.ignores);
     return rc == TENET_OK ? TENET_OK : fail(st, rc);
 }
 
@@ -287,6 +309,12 @@ int tenet_check(tenet_report *report, const tenet_ruleset *rs, const char *data,
     tenet_check_options defaults = TENET_CHECK_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
+    if (opts->version == 1) {
+        /* A version 1 struct ends before the newer fields: never read them. */
+        memcpy(&defaults, opts, CHECK_OPTIONS_V1_SIZE);
+        defaults.version = TENET_CHECK_OPTIONS_VERSION;
+        opts = &defaults;
+    }
     if (opts->version != TENET_CHECK_OPTIONS_VERSION)
         return tn_error_set(err, TENET_EINVAL, "", 0, 0,
                             "unsupported check options version %u (expected %u)", opts->version,

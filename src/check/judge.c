@@ -5,6 +5,7 @@
 #include "frontend/frontend.h"
 #include "report/report.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/strmap.h"
 #include "util/vec.h"
 
@@ -29,6 +30,7 @@ typedef struct judge_state {
     tn_run *run;
     TN_VEC(collected) items;
     tn_strmap seen; /* key → index+1 of the first occurrence in items */
+    tn_buf key;     /* scratch for the key of the finding being collected */
     size_t variant;
     int rc;
 } judge_state;
@@ -64,16 +66,21 @@ static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
     c.last_variant = st->variant;
     c.count = 1;
     locate(run, s, f, &c.span, &c.has_span, &c.path);
+    /* The identity of a finding across variants: rule, verdict, span and
+     * message. Most are repeats, so the key is built in a reused buffer
+     * (no printf) and copied only when it is new. */
     tn_span z = {0};
     const tn_span *sp = c.has_span ? &c.span : &z;
-    char *key = tn_arena_sprintf(run->arena, "%s\x1f%d\x1f%u:%u:%u:%u\x1f%s",
-                                 f->rule && f->rule->id ? f->rule->id : "", (int)f->verdict,
-                                 (unsigned)sp->line, (unsigned)sp->col, (unsigned)sp->end_line,
-                                 (unsigned)sp->end_col, f->message ? f->message : "");
-    if (!key)
+    uint32_t nums[5] = {(uint32_t)f->verdict, sp->line, sp->col, sp->end_line, sp->end_col};
+    tn_buf *kb = &st->key;
+    kb->size = 0;
+    tn_buf_puts(kb, f->rule && f->rule->id ? f->rule->id : "");
+    tn_buf_put(kb, (const char *)nums, sizeof nums);
+    tn_buf_puts(kb, f->message ? f->message : "");
+    if (tn_buf_failed(kb))
         return st->rc = TENET_ENOMEM;
-    size_t klen = strlen(key);
-    uintptr_t found = (uintptr_t)tn_strmap_get(&st->seen, key, klen);
+    size_t klen = kb->size;
+    uintptr_t found = (uintptr_t)tn_strmap_get(&st->seen, kb->ptr, klen);
     if (found) {
         collected *first = &st->items.v[found - 1];
         if (first->last_variant != st->variant) {
@@ -82,6 +89,10 @@ static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
         }
         return 0;
     }
+    char *key = tn_arena_alloc(run->arena, klen);
+    if (!key)
+        return st->rc = TENET_ENOMEM;
+    memcpy(key, kb->ptr, klen);
     c.key = key;
     if (TN_VEC_PUSH(st->items, c) < 0)
         return st->rc = TENET_ENOMEM;
@@ -115,7 +126,30 @@ static int add_finding(tn_run *run, const collected *c, const char *scenario) {
     d.regions = s->region;
     d.scenario = scenario;
     d.source = rule ? rule->source : NULL;
+    d.subject_line = s->span.line;
     return tn_report_add(run->report, &d);
+}
+
+/* Records every rule the subject was judged by (for reports that list
+ * passes too), in ruleset order: those applying to any of its variants. */
+static int note_judged(tn_run *run, tn_subject *const *variants, size_t n) {
+    const tenet_ruleset *rs = run->rs;
+    if (!rs || rs->nrules == 0)
+        return TENET_OK;
+    const char **ids = tn_arena_calloc(run->arena, rs->nrules, sizeof *ids);
+    if (!ids)
+        return TENET_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const tn_rule *rule = &rs->rules[i];
+        for (size_t v = 0; v < n; v++) {
+            if (tn_eval_rule_applies(rule, variants[v])) {
+                ids[k++] = rule->id;
+                break;
+            }
+        }
+    }
+    return tn_report_add_judged(run->report, variants[0]->name, ids, k);
 }
 
 int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
@@ -128,6 +162,9 @@ int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
     if (fresh < 0)
         return fresh;
     run->subjects += (size_t)fresh;
+    int jrc = note_judged(run, variants, n);
+    if (jrc != TENET_OK)
+        return jrc;
     judge_state st;
     memset(&st, 0, sizeof st);
     st.run = run;
@@ -148,7 +185,18 @@ int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
     }
     TN_VEC_FREE(st.items);
     tn_strmap_free(&st.seen);
+    tn_buf_free(&st.key);
     return rc;
+}
+
+int tn_run_ignore(tn_run *run, const char *subject, const char *rule, const char *reason,
+                  const tn_span *span) {
+    if (!run || !rule)
+        return TENET_EINVAL;
+    tn_ignore ig = {subject, rule, reason, {0}};
+    if (span)
+        ig.span = *span;
+    return TN_VEC_PUSH(run->ignores, ig) < 0 ? TENET_ENOMEM : TENET_OK;
 }
 
 int tn_run_note(tn_run *run, tenet_severity sev, const char *code, const tn_span *span,

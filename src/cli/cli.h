@@ -14,6 +14,11 @@ struct tenet_ruleset;
  * when n == 0. Prints a positioned error (`file:line:col: error: message`) to
  * stderr on failure. Returns 0, or CLI_EXIT_USAGE. */
 int cli_load_ruleset(char *const *paths, size_t n, struct tenet_ruleset **out);
+/* The same, then `extra` (an in-memory pack, e.g. the configuration's set
+ * overrides) compiled after the others; `extra` may be NULL. */
+struct tenet_rules_source;
+int cli_load_ruleset_with(char *const *paths, size_t n, const struct tenet_rules_source *extra,
+                          struct tenet_ruleset **out);
 
 /* Each command's --help text. */
 extern const char cli_check_usage[];

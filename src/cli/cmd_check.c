@@ -1,9 +1,13 @@
 /* `tenet check`: checks files (or stdin) into one report and renders it. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "cli/config.h"
+#include "cli/jobs.h"
 #include "cli/opt.h"
 #include "cli/util.h"
+#include "cli/walk.h"
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +19,11 @@ const char cli_check_usage[] =
     "\n"
     "Checks each file (a CloudFormation template, Terraform plan JSON, API request,\n"
     "AWS CLI command, ...) against the rules and prints one report. `-` reads stdin.\n"
+    "A directory is searched (hidden entries and node_modules skipped, symlinked\n"
+    "directories not followed) for the CloudFormation templates and Terraform plans\n"
+    "among its .yaml/.yml/.json/.template files; with --input-format, for files in\n"
+    "that format, including .sh/.bash/.txt/.md. Other files are skipped silently;\n"
+    "files named on the command line are always checked.\n"
     "\n"
     "Options:\n"
     "  --region R            region to evaluate; repeatable, or a comma list; `all` =\n"
@@ -22,16 +31,35 @@ const char cli_check_usage[] =
     "                        then $AWS_DEFAULT_REGION, else the input's own region\n"
     "  --param K=V           template parameter / variable value; repeatable\n"
     "  --rules FILE          rule pack file; repeatable; replaces the built-in packs\n"
-    "  --format FMT          text (default) or json (one JSON object on stdout)\n"
+    "  --format FMT          text (default), json (one JSON object), sarif (SARIF\n"
+    "                        2.1.0), junit (JUnit XML) or github (Actions annotations)\n"
+    "  --base-dir DIR        sarif: file URIs relative to DIR (default: the working\n"
+    "                        directory)\n"
     "  --input-format FMT    auto (default), cloudformation, terraform-plan, ...\n"
     "  --operation NAME      operation for inputs that do not name one\n"
     "  --color WHEN          auto (default: on a terminal without NO_COLOR), always, never\n"
     "  -q, --quiet           text: only errors and warnings, no summary line\n"
     "  --max-scenarios N     parameter/condition scenarios per resource (default 256)\n"
+    "  --max-input-bytes N, --max-depth N, --max-alias-nodes N, --max-scalar-bytes N,\n"
+    "  --regex-match-limit N, --regex-depth-limit N\n"
+    "                        limits (README, Hardening); N may end in K, M or G\n"
+    "  --exclude GLOB        skip directory entries whose path (relative to the\n"
+    "                        directory, or as shown) or name matches; repeatable\n"
+    "  --skip-unrecognized   check named files only when recognised, like files found\n"
+    "                        in a directory (for hooks that pass every changed file)\n"
+    "  -j, --jobs N          files checked in parallel (default: online CPUs); the\n"
+    "                        output is the same for every N, sorted by file\n"
+    "  --fail-on LEVEL       exit 1 on an unsuppressed diagnostic at or above LEVEL:\n"
+    "                        error (default), warning, info, or never\n"
+    "  --config FILE         read this configuration instead of the nearest .tenet.yaml\n"
+    "                        (searched from the working directory up to the repository\n"
+    "                        root); command-line options win over the file\n"
+    "  --no-config           read no configuration file\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit codes: 0 no error-severity diagnostic; 1 at least one; 2 usage error,\n"
-    "unreadable or unparseable input, or a bad rules file.\n";
+    "Exit codes: 0 nothing at or above the --fail-on level (suppressed diagnostics\n"
+    "never count); 1 at least one; 2 usage error, unreadable or unparseable input,\n"
+    "or a bad rules or configuration file.\n";
 
 enum {
     OPT_REGION = 1,
@@ -43,6 +71,19 @@ enum {
     OPT_COLOR,
     OPT_QUIET,
     OPT_MAX_SCENARIOS,
+    OPT_MAX_INPUT_BYTES,
+    OPT_MAX_DEPTH,
+    OPT_MAX_ALIAS_NODES,
+    OPT_MAX_SCALAR_BYTES,
+    OPT_REGEX_MATCH_LIMIT,
+    OPT_REGEX_DEPTH_LIMIT,
+    OPT_EXCLUDE,
+    OPT_SKIP_UNRECOGNIZED,
+    OPT_JOBS,
+    OPT_FAIL_ON,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_BASE_DIR,
     OPT_HELP
 };
 
@@ -56,6 +97,19 @@ static const cli_opt_spec check_opts[] = {
     {"color", 0, true, OPT_COLOR},
     {"quiet", 'q', false, OPT_QUIET},
     {"max-scenarios", 0, true, OPT_MAX_SCENARIOS},
+    {"max-input-bytes", 0, true, OPT_MAX_INPUT_BYTES},
+    {"max-depth", 0, true, OPT_MAX_DEPTH},
+    {"max-alias-nodes", 0, true, OPT_MAX_ALIAS_NODES},
+    {"max-scalar-bytes", 0, true, OPT_MAX_SCALAR_BYTES},
+    {"regex-match-limit", 0, true, OPT_REGEX_MATCH_LIMIT},
+    {"regex-depth-limit", 0, true, OPT_REGEX_DEPTH_LIMIT},
+    {"exclude", 0, true, OPT_EXCLUDE},
+    {"skip-unrecognized", 0, false, OPT_SKIP_UNRECOGNIZED},
+    {"jobs", 'j', true, OPT_JOBS},
+    {"fail-on", 0, true, OPT_FAIL_ON},
+    {"config", 0, true, OPT_CONFIG},
+    {"no-config", 0, false, OPT_NO_CONFIG},
+    {"base-dir", 0, true, OPT_BASE_DIR},
     {"help", 'h', false, OPT_HELP},
     {NULL, 0, false, 0},
 };
@@ -64,10 +118,20 @@ typedef struct check_args {
     cli_strlist regions, param_names, param_values, rules, paths;
     int format;
     const char *input_format;
+    const char *base_dir;
     const char *operation;
     cli_color color;
     bool quiet;
     size_t max_scenarios;
+    /* --max-input-bytes ... --regex-depth-limit, in that order; 0 = default */
+    size_t limits[6];
+    cli_strlist excludes;
+    bool skip_unrecognized;
+    size_t jobs; /* 0 = online CPUs */
+    cli_fail_on fail_on;
+    const char *config_path; /* --config */
+    bool no_config;
+    cli_config config;
 } check_args;
 
 static void args_free(check_args *a)
@@ -77,6 +141,8 @@ static void args_free(check_args *a)
     cli_strlist_free(&a->param_values);
     cli_strlist_free(&a->rules);
     cli_strlist_free(&a->paths);
+    cli_strlist_free(&a->excludes);
+    cli_config_free(&a->config);
 }
 
 static int usage_error(const char *msg)
@@ -103,6 +169,29 @@ static bool add_regions(cli_strlist *regions, const char *list)
         if (*p == ',')
             p++;
     }
+    return true;
+}
+
+/* A positive count with an optional binary suffix: 64K, 16M, 1G. */
+static bool parse_limit(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v || v[0] == '-' || n == 0)
+        return false;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || n > (SIZE_MAX >> shift))
+        return false;
+    *out = (size_t)n << shift;
     return true;
 }
 
@@ -141,14 +230,29 @@ static int parse_args(int argc, char **argv, check_args *a)
             if (!cli_strlist_push(&a->rules, v, strlen(v)))
                 return oom();
             break;
-        case OPT_FORMAT:
-            if (strcmp(v, "text") == 0)
-                a->format = TENET_FORMAT_TEXT;
-            else if (strcmp(v, "json") == 0)
-                a->format = TENET_FORMAT_JSON;
-            else
-                return usage_error("--format must be text or json");
+        case OPT_FORMAT: {
+            static const struct { const char *name; int format; } formats[] = {
+                {"text", TENET_FORMAT_TEXT},   {"json", TENET_FORMAT_JSON},
+                {"sarif", TENET_FORMAT_SARIF}, {"junit", TENET_FORMAT_JUNIT},
+                {"github", TENET_FORMAT_GITHUB}};
+            size_t k = 0, n = sizeof formats / sizeof formats[0];
+            while (k < n && strcmp(v, formats[k].name) != 0)
+                k++;
+            if (k == n)
+                return usage_error("--format must be text, json, sarif, junit or github");
+            a->format = formats[k].format;
             break;
+        }
+        case OPT_BASE_DIR: {
+            struct stat st;
+            if (stat(v, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                char msg[300];
+                snprintf(msg, sizeof(msg), "--base-dir %.200s: not a directory", v);
+                return usage_error(msg);
+            }
+            a->base_dir = v;
+            break;
+        }
         case OPT_INPUT_FORMAT:
             a->input_format = v;
             break;
@@ -171,6 +275,48 @@ static int parse_args(int argc, char **argv, check_args *a)
             a->max_scenarios = (size_t)n;
             break;
         }
+        case OPT_MAX_INPUT_BYTES:
+        case OPT_MAX_DEPTH:
+        case OPT_MAX_ALIAS_NODES:
+        case OPT_MAX_SCALAR_BYTES:
+        case OPT_REGEX_MATCH_LIMIT:
+        case OPT_REGEX_DEPTH_LIMIT:
+            if (!parse_limit(v, &a->limits[id - OPT_MAX_INPUT_BYTES])) {
+                const cli_opt_spec *o = check_opts;
+                while (o->id != id)
+                    o++;
+                char msg[300];
+                snprintf(msg, sizeof(msg), "--%s expects a positive integer (K, M, G allowed)",
+                         o->name);
+                return usage_error(msg);
+            }
+            break;
+        case OPT_EXCLUDE:
+            if (!cli_strlist_push(&a->excludes, v, strlen(v)))
+                return oom();
+            break;
+        case OPT_SKIP_UNRECOGNIZED:
+            a->skip_unrecognized = true;
+            break;
+        case OPT_JOBS: {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(v, &end, 10);
+            if (errno || end == v || *end || v[0] == '-' || n == 0 || n > 1024)
+                return usage_error("--jobs expects a number from 1 to 1024");
+            a->jobs = (size_t)n;
+            break;
+        }
+        case OPT_FAIL_ON:
+            if (!cli_parse_fail_on(v, &a->fail_on))
+                return usage_error("--fail-on must be error, warning, info or never");
+            break;
+        case OPT_CONFIG:
+            a->config_path = v;
+            break;
+        case OPT_NO_CONFIG:
+            a->no_config = true;
+            break;
         case OPT_HELP:
             fputs(cli_check_usage, stdout);
             return CLI_EXIT_OK;
@@ -180,6 +326,22 @@ static int parse_args(int argc, char **argv, check_args *a)
     }
     if (a->paths.n == 0)
         return usage_error("no input: give one or more paths, or - for stdin");
+    if (a->config_path && a->no_config)
+        return usage_error("--config and --no-config exclude each other");
+    /* The configuration fills what the command line left out. */
+    if (!a->no_config) {
+        int rc = cli_config_load(&a->config, a->config_path);
+        if (rc)
+            return rc;
+        if (!cli_config_merge(&a->config, &a->rules, &a->regions, &a->param_names,
+                              &a->param_values))
+            return oom();
+        for (size_t i = 0; i < a->config.nexclude; i++)
+            if (!cli_strlist_push(&a->excludes, a->config.exclude[i], strlen(a->config.exclude[i])))
+                return oom();
+        if (a->fail_on == CLI_FAIL_ON_UNSET)
+            a->fail_on = a->config.fail_on;
+    }
     if (a->regions.n == 0) {
         const char *env = cli_getenv("AWS_REGION");
         if (!env)
@@ -187,15 +349,11 @@ static int parse_args(int argc, char **argv, check_args *a)
         if (env && !add_regions(&a->regions, env))
             return oom();
     }
-    for (size_t i = 0; i < a->paths.n; i++) {
-        struct stat st;
-        if (strcmp(a->paths.v[i], "-") != 0 && stat(a->paths.v[i], &st) == 0 &&
-            S_ISDIR(st.st_mode)) {
-            char msg[300];
-            snprintf(msg, sizeof(msg), "%.200s: directories are not supported yet",
-                     a->paths.v[i]);
-            return usage_error(msg);
-        }
+    if (a->input_format && !cli_input_format(a->input_format, NULL)) {
+        char msg[400];
+        snprintf(msg, sizeof(msg), "unknown input format %.100s (expected one of: auto, %s)",
+                 a->input_format, cli_input_format_names());
+        return usage_error(msg);
     }
     return -1;
 }
@@ -241,39 +399,30 @@ static long check_all(const check_args *a, const tenet_ruleset *rs, tenet_report
     opts.input_format = a->input_format;
     opts.operation = a->operation;
     opts.max_scenarios = a->max_scenarios;
+    cli_config_apply(&a->config, &opts);
+    const size_t *lim = a->limits;
+    opts.max_input_bytes = lim[0] ? lim[0] : opts.max_input_bytes;
+    opts.max_depth = lim[1] ? lim[1] : opts.max_depth;
+    opts.max_alias_nodes = lim[2] ? lim[2] : opts.max_alias_nodes;
+    opts.max_scalar_bytes = lim[3] ? lim[3] : opts.max_scalar_bytes;
+    opts.regex_match_limit = lim[4] ? lim[4] : opts.regex_match_limit;
+    opts.regex_depth_limit = lim[5] ? lim[5] : opts.regex_depth_limit;
 
-    long failed = 0;
-    for (size_t i = 0; i < a->paths.n; i++) {
-        const char *path = a->paths.v[i];
-        bool is_stdin = strcmp(path, "-") == 0;
-        char *data;
-        size_t len;
-        int e = cli_read_file(path, &data, &len);
-        if (e) {
-            /* Recorded in the report, so every output format shows it and
-             * the other files are still checked. */
-            tenet_error rerr = {0};
-            rerr.code = TENET_EIO;
-            snprintf(rerr.message, sizeof rerr.message, "cannot read: %s", strerror(e));
-            if (tenet_report_add_input_error(report, is_stdin ? "<stdin>" : path, &rerr) != TENET_OK)
-                fprintf(stderr, "%s: error: cannot read: %s\n", is_stdin ? "<stdin>" : path,
-                        strerror(e));
-            failed++;
-            continue;
-        }
-        opts.filename = is_stdin ? "<stdin>" : path;
-        tenet_error err = {0};
-        int rc = tenet_check(report, rs, data, len, &opts, &err);
-        free(data);
-        if (rc == TENET_EINVAL || rc == TENET_ENOMEM) {
-            /* Bad options or no memory: every other file would fail the same way. */
-            cli_error("%s", err.message[0] ? err.message : tenet_status_str(rc));
-            free(params);
-            return -1;
-        }
-        if (rc != TENET_OK)
-            failed++; /* the report carries the input error and renders it */
+    /* Directories become their files; the list is sorted, and the merge
+     * keeps that order, so the report is the same whatever -j is. */
+    const char *want = NULL;
+    cli_input_format(a->input_format, &want);
+    cli_walk_options wo = {a->excludes.v, a->excludes.n, want != NULL};
+    cli_inputs inputs = {0};
+    long failed = -1;
+    if (cli_collect_inputs(a->paths.v, a->paths.n, &wo, &inputs) != 0) {
+        oom();
+    } else {
+        cli_check_job job = {&inputs, rs, &opts, want, a->skip_unrecognized,
+                             a->jobs ? a->jobs : cli_online_cpus(), &a->config};
+        failed = cli_check_inputs(&job, report);
     }
+    cli_inputs_free(&inputs);
     free(params);
     return failed;
 }
@@ -291,7 +440,7 @@ int cli_cmd_check(int argc, char **argv)
     tenet_ruleset *rs = NULL;
     tenet_report *report = NULL;
     tenet_buf out = {0};
-    rc = cli_load_ruleset(a.rules.v, a.rules.n, &rs);
+    rc = cli_config_load_ruleset(&a.config, a.rules.v, a.rules.n, &rs);
     if (rc)
         goto done;
     rc = CLI_EXIT_USAGE;
@@ -308,6 +457,8 @@ int cli_cmd_check(int argc, char **argv)
     ro.format = a.format;
     ro.color = a.format == TENET_FORMAT_TEXT && cli_use_color(a.color, stdout);
     ro.min_severity = a.quiet ? TENET_SEVERITY_WARNING : TENET_SEVERITY_INFO;
+    ro.base_dir = a.base_dir;
+    ro.ruleset = rs; /* SARIF lists every rule, not only those that fired */
     tenet_error err = {0};
     int st = tenet_report_render(report, &ro, &out, &err);
     if (st != TENET_OK) {
@@ -326,7 +477,7 @@ int cli_cmd_check(int argc, char **argv)
     if (failed > 0 || sum.input_errors > 0)
         rc = CLI_EXIT_USAGE;
     else
-        rc = sum.errors > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+        rc = cli_findings_exit(&sum, a.fail_on);
 done:
     tenet_buf_dispose(&out);
     tenet_report_free(report);

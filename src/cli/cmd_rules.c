@@ -23,17 +23,31 @@ const char cli_rules_usage[] =
 
 int cli_load_ruleset(char *const *paths, size_t n, tenet_ruleset **out)
 {
+    return cli_load_ruleset_with(paths, n, NULL, out);
+}
+
+int cli_load_ruleset_with(char *const *paths, size_t n, const tenet_rules_source *extra,
+                          tenet_ruleset **out)
+{
     *out = NULL;
     tenet_error err = {0};
     int rc;
-    if (n == 0) {
+    if (n == 0 && !extra) {
         rc = tenet_ruleset_builtin(out, &err);
     } else {
-        tenet_rules_source *src = calloc(n, sizeof(*src));
+        /* The files, or the built-in packs when none is given; then `extra`. */
+        size_t nbuiltin = 0;
+        if (n == 0)
+            while (tenet_builtin_pack(nbuiltin, NULL, NULL))
+                nbuiltin++;
+        size_t total = (n ? n : nbuiltin) + (extra ? 1 : 0);
+        tenet_rules_source *src = calloc(total ? total : 1, sizeof(*src));
         if (!src) {
             cli_error("out of memory");
             return CLI_EXIT_USAGE;
         }
+        for (size_t i = 0; i < nbuiltin; i++)
+            src[i].data = tenet_builtin_pack(i, &src[i].name, &src[i].len);
         size_t loaded = 0;
         rc = TENET_OK;
         for (; loaded < n; loaded++) {
@@ -49,8 +63,10 @@ int cli_load_ruleset(char *const *paths, size_t n, tenet_ruleset **out)
             src[loaded].data = data;
             src[loaded].len = len;
         }
+        if (extra)
+            src[total - 1] = *extra;
         if (rc == TENET_OK)
-            rc = tenet_ruleset_compile(out, src, n, &err);
+            rc = tenet_ruleset_compile(out, src, total, &err);
         for (size_t i = 0; i < loaded; i++)
             free((char *)src[i].data);
         free(src);

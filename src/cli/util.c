@@ -9,6 +9,15 @@
 
 int cli_read_file(const char *path, char **data_out, size_t *len_out)
 {
+    return cli_read_file_limit(path, 0, data_out, len_out);
+}
+
+int cli_read_file_limit(const char *path, size_t limit, char **data_out, size_t *len_out)
+{
+    if (limit == 0)
+        limit = CLI_DEFAULT_MAX_INPUT;
+    if (limit > ((size_t)-1) / 4)
+        limit = ((size_t)-1) / 4;
     *data_out = NULL;
     *len_out = 0;
     bool is_stdin = strcmp(path, "-") == 0;
@@ -37,8 +46,13 @@ int cli_read_file(const char *path, char **data_out, size_t *len_out)
             buf = nb;
             cap *= 2;
         }
-        size_t n = fread(buf + len, 1, cap - len - 1, fp);
+        size_t want = cap - len - 1;
+        if (want > limit + 1 - len)
+            want = limit + 1 - len;
+        size_t n = want ? fread(buf + len, 1, want, fp) : 0;
         len += n;
+        if (len > limit)
+            break; /* one byte over: enough to say "too large" */
         if (n == 0) {
             if (ferror(fp))
                 rc = errno ? errno : EIO;

@@ -13,8 +13,16 @@ enum {
     CLI_EXIT_USAGE = 2     /* usage error, unreadable or unparseable input, bad rules file */
 };
 
-/* Reads a whole file ("-" = stdin) into a malloc'd, NUL-terminated buffer.
- * Returns 0, or an errno value (the buffer is then NULL). */
+/* tenet_check's default max_input_bytes (64 MiB). */
+#define CLI_DEFAULT_MAX_INPUT ((size_t)64 << 20)
+
+/* Reads a file ("-" = stdin) into a malloc'd, NUL-terminated buffer, but
+ * never more than `limit` + 1 bytes (0 = CLI_DEFAULT_MAX_INPUT): an endless
+ * or huge input (/dev/zero, a pipe) cannot exhaust memory, and the library
+ * still sees that it is over the limit and reports it. Returns 0, or an
+ * errno value (the buffer is then NULL). */
+int cli_read_file_limit(const char *path, size_t limit, char **data_out, size_t *len_out);
+/* cli_read_file_limit() with the default limit. */
 int cli_read_file(const char *path, char **data_out, size_t *len_out);
 
 /* True when `fp` is a terminal. */

@@ -15,13 +15,20 @@ static const tn_value k_oom = {.kind = TN_V_UNKNOWN, .reason = "out of memory"};
 
 #define TN_DEFAULT_OPS (TN_OP_CREATE | TN_OP_UPDATE | TN_OP_REPLACE)
 
-int tn_eval_ctx_init(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena) {
+int tn_eval_ctx_init_limits(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena,
+                            size_t regex_match_limit, size_t regex_depth_limit) {
     if (!ctx) return TENET_EINVAL;
     memset(ctx, 0, sizeof *ctx);
     ctx->rs = rs;
     ctx->arena = arena;
-    ctx->match_data = tn_regex_match_data_new();
+    ctx->regex_match_limit = regex_match_limit;
+    ctx->regex_depth_limit = regex_depth_limit;
+    ctx->match_data = tn_regex_match_data_new_limits(regex_match_limit, regex_depth_limit);
     return ctx->match_data ? TENET_OK : TENET_ENOMEM;
+}
+
+int tn_eval_ctx_init(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena) {
+    return tn_eval_ctx_init_limits(ctx, rs, arena, 0, 0);
 }
 
 void tn_eval_ctx_dispose(tn_eval_ctx *ctx) {
@@ -252,7 +259,10 @@ static const char *render_message(tn_estate *es, const tn_rule *rule) {
         }
         const char *close = p[0] == '{' ? strchr(p + 1, '}') : NULL;
         if (!close) {
-            tn_buf_putc(&b, *p++);
+            /* literal text up to the next brace, in one piece */
+            size_t run = 1 + strcspn(p + 1, "{}");
+            tn_buf_put(&b, p, run);
+            p += run;
             continue;
         }
         tn_fieldref ref;
@@ -279,7 +289,7 @@ static const tn_value *position_of(const tn_value *v) {
     return v;
 }
 
-static bool rule_applies(const tn_rule *r, const tn_subject *s) {
+bool tn_eval_rule_applies(const tn_rule *r, const tn_subject *s) {
     if (r->kind != s->kind) {
         if (!r->kind || !s->kind || !r->kind->name || !s->kind->name ||
             strcmp(r->kind->name, s->kind->name) != 0)
@@ -342,7 +352,7 @@ int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, voi
     tn_estate es = {ctx, s, false};
     for (size_t i = 0; i < ctx->rs->nrules; i++) {
         const tn_rule *rule = &ctx->rs->rules[i];
-        if (!rule_applies(rule, s)) continue;
+        if (!tn_eval_rule_applies(rule, s)) continue;
         int rc = eval_rule(&es, rule, cb, payload);
         if (rc) return rc;
     }

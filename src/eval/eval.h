@@ -9,10 +9,15 @@
 typedef struct tn_eval_ctx {
     const tenet_ruleset *rs;
     tn_arena *arena; /* scratch for messages of this check */
-    void *match_data;
+    void *match_data;         /* carries the regex limits below */
+    size_t regex_match_limit; /* PCRE2 match limit of `matches`/`derive`; 0 = default */
+    size_t regex_depth_limit; /* PCRE2 depth limit; 0 = default */
 } tn_eval_ctx;
 
 int tn_eval_ctx_init(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena);
+/* The same with regex limits (0 = the defaults of eval/regex.h). */
+int tn_eval_ctx_init_limits(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena,
+                            size_t regex_match_limit, size_t regex_depth_limit);
 void tn_eval_ctx_dispose(tn_eval_ctx *ctx);
 
 typedef enum tn_verdict { TN_VERDICT_FAIL = 1, TN_VERDICT_UNKNOWN = 2 } tn_verdict;
@@ -34,6 +39,9 @@ typedef int (*tn_finding_fn)(void *payload, const tn_subject *s, const tn_findin
  * operation. Calls `cb` for each FAIL and reportable UNKNOWN. Returns TENET_OK,
  * the callback's non-zero result, or a negative status. */
 int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload);
+/* Whether tn_eval_subject() judges `s` with rule `r` (same kind, and the
+ * rule's operations include the subject's). */
+bool tn_eval_rule_applies(const tn_rule *r, const tn_subject *s);
 
 /* Exposed for unit tests: evaluate one condition / one test on one value. */
 tn_tri tn_eval_cond(tn_eval_ctx *ctx, const tn_subject *s, const tn_cond *c,

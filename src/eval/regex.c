@@ -1,19 +1,25 @@
 /* PCRE2 behind tn_regex. The compiled code and its match context are
  * read-only after compilation, so one tn_regex serves any number of threads;
- * each match brings its own match data. */
+ * each match brings its own match data, which also carries the caller's
+ * match limits (so a check can tighten them without touching the ruleset). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "eval/regex.h"
 #include "tenet/errors.h"
 #include "util/alloc.h"
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Bounds that stop catastrophic backtracking long before it is noticeable,
- * yet leave ordinary rule patterns far from the limit. */
-#define TN_REGEX_MATCH_LIMIT 1000000u
-#define TN_REGEX_DEPTH_LIMIT 10000u
+/* The default limits (regex.h) stop catastrophic backtracking long before
+ * it is noticeable, yet leave ordinary rule patterns far from them. */
 #define TN_REGEX_OVECTOR_PAIRS 32u
+
+/* What tn_regex_match_data_new() hands out behind a void pointer. */
+typedef struct tn_regex_md {
+    pcre2_match_data *data;
+    pcre2_match_context *mctx;
+} tn_regex_md;
 
 struct tn_regex {
     pcre2_code *code;
@@ -21,17 +27,46 @@ struct tn_regex {
     int ncap;
 };
 
+/* PCRE2 allocates through tn_malloc like the rest of the library, so an
+ * allocation failure inside PCRE2 is tested like any other. */
+static void *pcre_alloc(PCRE2_SIZE size, void *data) {
+    (void)data;
+    return tn_malloc(size);
+}
+
+static void pcre_free(void *ptr, void *data) {
+    (void)data;
+    tn_free(ptr);
+}
+
+/* Each PCRE2 object copies the allocator out of this context, so it can be
+ * freed as soon as they exist. */
+static pcre2_general_context *pcre_context(void) {
+    return pcre2_general_context_create(pcre_alloc, pcre_free, NULL);
+}
+
 tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t errlen,
                            size_t *erroffset) {
     int errcode = 0;
     PCRE2_SIZE off = 0;
     if (erroffset) *erroffset = 0;
     if (errbuf && errlen) errbuf[0] = '\0';
-    /* Invalid UTF-8 in a subject must not turn a check into an error:
-     * MATCH_INVALID_UTF makes such bytes simply never match. */
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, len,
-                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &off, NULL);
+    pcre2_general_context *gctx = pcre_context();
+    pcre2_compile_context *cctx = gctx ? pcre2_compile_context_create(gctx) : NULL;
+    pcre2_code *code = NULL;
+    if (cctx) {
+        /* Invalid UTF-8 in a subject must not turn a check into an error:
+         * MATCH_INVALID_UTF makes such bytes simply never match. */
+        code = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                             &errcode, &off, cctx);
+    }
+    pcre2_compile_context_free(cctx);
     if (!code) {
+        pcre2_general_context_free(gctx);
+        if (!cctx || errcode == PCRE2_ERROR_HEAP_FAILED) {
+            if (errbuf && errlen) snprintf(errbuf, errlen, "out of memory");
+            return NULL;
+        }
         if (errbuf && errlen) {
             if (pcre2_get_error_message(errcode, (PCRE2_UCHAR *)errbuf, errlen) < 0 &&
                 errbuf[0] == '\0')
@@ -41,7 +76,8 @@ tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t
         return NULL;
     }
     tn_regex *re = tn_calloc(1, sizeof *re);
-    pcre2_match_context *mctx = pcre2_match_context_create(NULL);
+    pcre2_match_context *mctx = pcre2_match_context_create(gctx);
+    pcre2_general_context_free(gctx);
     if (!re || !mctx) {
         pcre2_match_context_free(mctx);
         pcre2_code_free(code);
@@ -51,8 +87,10 @@ tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t
     }
     pcre2_set_match_limit(mctx, TN_REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(mctx, TN_REGEX_DEPTH_LIMIT);
+#ifndef TENET_NO_REGEX_JIT
     /* JIT is an optimisation only: if it is unavailable the interpreter runs. */
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+#endif
     uint32_t ncap = 0;
     if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ncap) != 0) ncap = 0;
     re->code = code;
@@ -70,24 +108,53 @@ void tn_regex_free(tn_regex *re) {
 
 int tn_regex_captures(const tn_regex *re) { return re ? re->ncap : 0; }
 
-void *tn_regex_match_data_new(void) {
-    return pcre2_match_data_create(TN_REGEX_OVECTOR_PAIRS, NULL);
+void *tn_regex_match_data_new_limits(size_t match_limit, size_t depth_limit) {
+    tn_regex_md *md = tn_calloc(1, sizeof *md);
+    if (!md) return NULL;
+    pcre2_general_context *gctx = pcre_context();
+    if (gctx) {
+        md->data = pcre2_match_data_create(TN_REGEX_OVECTOR_PAIRS, gctx);
+        md->mctx = pcre2_match_context_create(gctx);
+        pcre2_general_context_free(gctx);
+    }
+    if (!md->data || !md->mctx) {
+        tn_regex_match_data_free(md);
+        return NULL;
+    }
+    /* PCRE2 takes 32-bit limits: larger requests saturate. */
+    if (!match_limit) match_limit = TN_REGEX_MATCH_LIMIT;
+    if (!depth_limit) depth_limit = TN_REGEX_DEPTH_LIMIT;
+    pcre2_set_match_limit(md->mctx, match_limit > UINT32_MAX ? UINT32_MAX : (uint32_t)match_limit);
+    pcre2_set_depth_limit(md->mctx, depth_limit > UINT32_MAX ? UINT32_MAX : (uint32_t)depth_limit);
+    return md;
 }
 
-void tn_regex_match_data_free(void *md) { pcre2_match_data_free((pcre2_match_data *)md); }
+void *tn_regex_match_data_new(void) { return tn_regex_match_data_new_limits(0, 0); }
+
+void tn_regex_match_data_free(void *p) {
+    tn_regex_md *md = p;
+    if (!md) return;
+    pcre2_match_data_free(md->data);
+    pcre2_match_context_free(md->mctx);
+    tn_free(md);
+}
 
 int tn_regex_match(const tn_regex *re, const char *s, size_t len, void *md, size_t *cap1_off,
                    size_t *cap1_len) {
     if (!re || (!s && len)) return TENET_ERROR;
     if (!s) s = "";
-    pcre2_match_data *data = md;
+    tn_regex_md *m = md;
+    pcre2_match_data *data = m ? m->data : NULL;
+    pcre2_match_context *mctx = m ? m->mctx : re->mctx;
     pcre2_match_data *own = NULL;
     if (!data) {
         /* Convenience for callers without per-thread match data. */
-        own = data = pcre2_match_data_create(TN_REGEX_OVECTOR_PAIRS, NULL);
+        pcre2_general_context *gctx = pcre_context();
+        if (gctx) own = data = pcre2_match_data_create(TN_REGEX_OVECTOR_PAIRS, gctx);
+        pcre2_general_context_free(gctx);
         if (!data) return TENET_ENOMEM;
     }
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, re->mctx);
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx);
     int result;
     if (rc >= 0) {
         /* rc == 0: the ovector was too small, but the match itself stands. */

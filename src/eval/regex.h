@@ -15,11 +15,19 @@ void tn_regex_free(tn_regex *re);
 /* Number of capture groups. */
 int tn_regex_captures(const tn_regex *re);
 
-/* Per-thread/per-call match data, large enough for any pattern (32 groups). */
+/* Defaults of the match limits (PCRE2 match limit and depth limit). */
+#define TN_REGEX_MATCH_LIMIT 1000000u
+#define TN_REGEX_DEPTH_LIMIT 10000u
+
+/* Per-thread/per-call match data, large enough for any pattern (32 groups),
+ * carrying the limits matches through it obey: the defaults, or (with
+ * _limits) `match_limit`/`depth_limit`, where 0 means the default. */
 void *tn_regex_match_data_new(void);
+void *tn_regex_match_data_new_limits(size_t match_limit, size_t depth_limit);
 void tn_regex_match_data_free(void *md);
 
-/* 1 = match, 0 = no match, TENET_ELIMIT when the match limit was hit,
+/* 1 = match, 0 = no match, TENET_ELIMIT when a limit (those of `md`, or the
+ * defaults when `md` is NULL) was hit,
  * TENET_ERROR on other failures. When cap1_off/cap1_len are non-NULL and the
  * pattern matched, they receive capture group 1 (or the whole match if the
  * pattern has no group). */

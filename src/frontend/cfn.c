@@ -136,6 +136,7 @@ static int index_resources(tn_cfn *cfn) {
         r->node = pr->value;
         r->path = tn_cfn_path_key(cfn->arena, "Resources", r->name, r->name_len);
         r->props_path = r->path ? tn_cfn_path_key(cfn->arena, r->path, "Properties", 10) : NULL;
+        r->props = tn_map_get(pr->value, "Properties");
         if (r->props_path == NULL)
             return TENET_ENOMEM;
         const tn_node *t = tn_map_get(pr->value, "Type");
@@ -240,7 +241,7 @@ static int lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
     const tn_node *n = r->node;
     const char *path = r->path;
     if (!alt->root) {
-        n = tn_map_get(r->node, "Properties");
+        n = r->props;
         path = r->props_path;
         if (n == NULL)
             return 0;
@@ -485,6 +486,8 @@ static int cfn_run(tn_run *run) {
     int rc = tn_cfn_init(&cfn, run);
     if (rc == TENET_OK && cfn.root != NULL) {
         rc = transform_note(&cfn);
+        if (rc == TENET_OK)
+            rc = tn_cfn_read_ignores(&cfn);
         if (rc == TENET_OK)
             rc = param_notes(&cfn);
         if (rc == TENET_OK)

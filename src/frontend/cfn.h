@@ -57,6 +57,7 @@ typedef struct tn_cfn_cond {
     bool visiting; /* cycle guard */
     int cyclic;    /* 0 not yet known, 1 no, 2 its definition reaches itself */
     unsigned mark; /* visit mark of the cycle search */
+    unsigned skip_mark; /* == tn_cfn_scn.skip_mark: skipped in those scenarios */
 } tn_cfn_cond;
 
 typedef struct tn_cfn_res {
@@ -68,6 +69,7 @@ typedef struct tn_cfn_res {
     const tn_format_map *map;
     const char *path;       /* Resources.<id> */
     const char *props_path; /* Resources.<id>.Properties */
+    const tn_node *props;   /* its Properties node, or NULL */
     bool noted;             /* scenario-limit note emitted */
 } tn_cfn_res;
 
@@ -85,7 +87,18 @@ typedef struct tn_cfn {
     tn_strmap links; /* "<id>\x1f<scenario>" → tn_subject*, per region */
     int status;      /* first allocation failure seen where no status can be returned */
     unsigned mark;   /* cycle search generation */
+    size_t values;   /* values resolved so far (every region, scenario and link) */
+    unsigned skip_gen; /* last tn_cfn_scn.skip_mark handed out */
 } tn_cfn;
+
+/* Work bounds, so a small template cannot make a check run for minutes:
+ * alias expansion (within max_alias_nodes) times scenarios times regions
+ * multiplies the values a check builds. A resource gets no more scenarios
+ * than TN_CFN_SCENARIO_VALUES / (values one scenario resolves), and a check
+ * that resolves more than TN_CFN_MAX_VALUES values in all stops with a
+ * positioned TENET_ELIMIT error. */
+#define TN_CFN_SCENARIO_VALUES ((size_t)1000000)
+#define TN_CFN_MAX_VALUES ((size_t)5000000)
 
 /* Indexes the template of `run` (run->doc). Returns TENET_OK or TENET_ENOMEM. */
 int tn_cfn_init(tn_cfn *cfn, tn_run *run);
@@ -96,6 +109,10 @@ const tn_cfn_param *tn_cfn_param_get(const tn_cfn *cfn, const char *name, size_t
 tn_cfn_cond *tn_cfn_cond_get(const tn_cfn *cfn, const char *name, size_t len);
 const tn_cfn_res *tn_cfn_res_get(const tn_cfn *cfn, const char *name, size_t len);
 
+/* Records the suppressions of `Metadata: {tenet: {ignore: [...]}}` on the
+ * template and on each resource through tn_run_ignore (cfn_ignore.c). */
+int tn_cfn_read_ignores(tn_cfn *cfn);
+
 /* ---- scenarios (cfn_scenario.c) ---- */
 
 typedef struct tn_cfn_scn {
@@ -105,6 +122,7 @@ typedef struct tn_cfn_scn {
     tn_cfn_cond *const *skipped; /* free conditions left unknown (scenario limit) */
     size_t nskipped;
     size_t nfree;              /* free conditions in all */
+    unsigned skip_mark;        /* non-zero: the skipped conditions carry it (no scan) */
     const tn_cfn_param *param; /* the one parameter set to another allowed value, or NULL */
     const char *value;
     const char *name; /* NULL for the single baseline scenario */
@@ -130,7 +148,8 @@ typedef struct tn_cfn_env {
 } tn_cfn_env;
 
 /* Resolves node `n` (written at document path `path`) under `env`. AWS::NoValue
- * gives TN_V_ABSENT. Returns TENET_OK or TENET_ENOMEM. */
+ * gives TN_V_ABSENT. Returns TENET_OK, TENET_ENOMEM, or TENET_ELIMIT (with
+ * run->err set) past TN_CFN_MAX_VALUES. */
 int tn_cfn_resolve(tn_cfn_env *env, const tn_node *n, bool ignore_tag, const char *path,
                    tn_value *out);
 /* Intrinsic functions other than Ref/If/Sub (cfn_functions.c). */

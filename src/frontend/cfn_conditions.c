@@ -242,13 +242,15 @@ tn_tri tn_cfn_cond_value(tn_cfn_env *env, const char *name, size_t len, const ch
     if (t != TN_UNKNOWN)
         return t;
     if (s != NULL) {
-        for (size_t i = 0; i < s->nskipped; i++) {
-            if (s->skipped[i] == c) {
-                const char *m = tn_arena_sprintf(
-                    env->arena, "too many conditions to enumerate (%zu)", s->nfree);
-                *reason = m ? m : "too many conditions to enumerate";
-                return TN_UNKNOWN;
-            }
+        /* Marked when there are many: a scan per lookup would be quadratic. */
+        bool skipped = s->nskipped > 0 && s->skip_mark != 0 && c->skip_mark == s->skip_mark;
+        for (size_t i = 0; i < s->nskipped && s->skip_mark == 0 && !skipped; i++)
+            skipped = s->skipped[i] == c;
+        if (skipped) {
+            const char *m =
+                tn_arena_sprintf(env->arena, "too many conditions to enumerate (%zu)", s->nfree);
+            *reason = m ? m : "too many conditions to enumerate";
+            return TN_UNKNOWN;
         }
         if (s->nconds > 0 && !c->visiting) {
             /* Known through the enumerated conditions it refers to? */

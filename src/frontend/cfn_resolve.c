@@ -4,6 +4,7 @@
  * a user can act on; nothing is guessed. */
 #include "frontend/cfn.h"
 #include "util/buf.h"
+#include "util/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -484,6 +485,20 @@ static int condition_value(tn_cfn_env *env, const tn_node *n, const tn_cfn_fn *f
     return TENET_OK;
 }
 
+/* The work bound of cfn.h: a positioned error rather than minutes of work. */
+static int too_many_values(tn_cfn_env *env, const tn_node *n) {
+    tn_run *run = env->cfn->run;
+    if (env->cfn->status == TENET_OK) {
+        env->cfn->status = TENET_ELIMIT;
+        tn_error_set(run->err, TENET_ELIMIT, run->file, n->span.line, n->span.col,
+                     "the template expands to more than %zu values over its resources, "
+                     "scenarios and regions (aliases repeat what they stand for); check fewer "
+                     "regions or lower the scenario limit",
+                     TN_CFN_MAX_VALUES);
+    }
+    return TENET_ELIMIT;
+}
+
 int tn_cfn_resolve(tn_cfn_env *env, const tn_node *n, bool ignore_tag, const char *path,
                    tn_value *out) {
     memset(out, 0, sizeof *out);
@@ -492,6 +507,8 @@ int tn_cfn_resolve(tn_cfn_env *env, const tn_node *n, bool ignore_tag, const cha
         out->path = path;
         return TENET_OK;
     }
+    if (++env->cfn->values > TN_CFN_MAX_VALUES)
+        return too_many_values(env, n);
     tn_cfn_fn fn;
     bool is_fn = tn_cfn_intrinsic(n, ignore_tag, &fn);
     if (is_fn && strcmp(fn.name, "Condition") == 0) {

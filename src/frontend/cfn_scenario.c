@@ -6,8 +6,10 @@
  * go first, then conditions stop being enumerated (they become unknown). */
 #include "frontend/cfn.h"
 #include "util/buf.h"
+#include "util/strmap.h"
 #include "util/vec.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_MAX_SCENARIOS 256
@@ -16,17 +18,31 @@ typedef struct collect {
     tn_cfn *cfn;
     TN_VEC(tn_cfn_cond *) conds;
     TN_VEC(const tn_cfn_param *) params;
+    tn_strmap seen_conds, seen_params; /* by name: one definition per name */
     const tn_node *sub_vars; /* the variables map of the Fn::Sub being scanned */
+    size_t nodes;            /* nodes walked: the values one scenario resolves */
     int status;
 } collect;
+
+/* Hashed, so a resource naming thousands of conditions or parameters stays
+ * linear. A name has one definition (the last, as lookups find it). */
+static bool seen_before(collect *c, tn_strmap *seen, const char *name, const void *def) {
+    size_t len = strlen(name);
+    if (tn_strmap_get(seen, name, len) != NULL)
+        return true;
+    if (tn_strmap_put(seen, name, len, (void *)def) != 0) {
+        c->status = TENET_ENOMEM;
+        return true;
+    }
+    return false;
+}
 
 static void add_cond(collect *c, const char *name, size_t len) {
     tn_cfn_cond *cond = tn_cfn_cond_get(c->cfn, name, len);
     if (cond == NULL || tn_cfn_cond_cyclic(c->cfn, cond))
         return; /* undefined or circular: stays unknown with its own reason */
-    for (size_t i = 0; i < c->conds.n; i++)
-        if (c->conds.v[i] == cond)
-            return;
+    if (seen_before(c, &c->seen_conds, cond->name, cond))
+        return;
     if (TN_VEC_PUSH(c->conds, cond) != 0)
         c->status = TENET_ENOMEM;
 }
@@ -35,9 +51,8 @@ static void add_param(collect *c, const char *name, size_t len) {
     const tn_cfn_param *p = tn_cfn_param_get(c->cfn, name, len);
     if (p == NULL)
         return;
-    for (size_t i = 0; i < c->params.n; i++)
-        if (c->params.v[i] == p)
-            return;
+    if (seen_before(c, &c->seen_params, p->name, p))
+        return;
     if (TN_VEC_PUSH(c->params, p) != 0)
         c->status = TENET_ENOMEM;
 }
@@ -52,6 +67,7 @@ static int sub_var(void *payload, const char *name, size_t len) {
 static void walk(collect *c, const tn_node *n, bool ignore_tag) {
     if (n == NULL)
         return;
+    c->nodes++;
     tn_cfn_fn fn;
     if (tn_cfn_intrinsic(n, ignore_tag, &fn)) {
         const tn_node *a = fn.arg;
@@ -87,7 +103,7 @@ static void walk(collect *c, const tn_node *n, bool ignore_tag) {
 /* Walks what a mapping alternative reads: down its path while the document
  * is plain, then the whole subtree (an intrinsic on the way may produce it). */
 static void walk_alt(collect *c, const tn_cfn_res *r, const tn_mapping_alt *alt) {
-    const tn_node *n = alt->root ? r->node : tn_map_get(r->node, "Properties");
+    const tn_node *n = alt->root ? r->node : r->props;
     tn_cfn_fn fn;
     for (size_t i = 0; i < alt->nsegs && n != NULL; i++) {
         if (tn_cfn_intrinsic(n, false, &fn))
@@ -113,7 +129,9 @@ typedef struct variant {
 } variant;
 typedef TN_VEC(variant) variant_vec;
 
-/* One-factor variants of the referenced parameters not given with --param. */
+/* One-factor variants of the referenced parameters not given with --param.
+ * Repeated allowed values are dropped through a hash set (lists of many
+ * thousands of values must not take quadratic time). */
 static int param_variants(collect *c, variant_vec *out) {
     for (size_t i = 0; i < c->params.n; i++) {
         const tn_cfn_param *p = c->params.v[i];
@@ -122,31 +140,54 @@ static int param_variants(collect *c, variant_vec *out) {
         const char *base = scalar_of(p->def);
         if (base == NULL)
             base = scalar_of(p->allowed->ch.items[0]);
-        size_t first = out->n;
+        tn_strmap values = {0};
         for (size_t j = 0; j < p->allowed->n; j++) {
             const char *v = scalar_of(p->allowed->ch.items[j]);
             if (v == NULL || (base != NULL && strcmp(v, base) == 0))
                 continue;
-            bool dup = false;
-            for (size_t k = first; k < out->n && !dup; k++)
-                dup = strcmp(out->v[k].value, v) == 0;
-            if (!dup && TN_VEC_PUSH(*out, ((variant){p, v})) != 0)
+            size_t len = strlen(v);
+            if (tn_strmap_get(&values, v, len) != NULL)
+                continue;
+            if (tn_strmap_put(&values, v, len, (void *)v) != 0 ||
+                TN_VEC_PUSH(*out, ((variant){p, v})) != 0) {
+                tn_strmap_free(&values);
                 return TENET_ENOMEM;
+            }
         }
+        tn_strmap_free(&values);
     }
     return TENET_OK;
+}
+
+/* Declaration order, by document offset (deterministic; ties only come from aliases). */
+static int by_cond_position(const void *x, const void *y) {
+    const tn_cfn_cond *a = *(tn_cfn_cond *const *)x, *b = *(tn_cfn_cond *const *)y;
+    return a->key->span.off < b->key->span.off ? -1 : a->key->span.off > b->key->span.off;
+}
+
+static int by_param_position(const void *x, const void *y) {
+    const tn_cfn_param *a = *(const tn_cfn_param *const *)x;
+    const tn_cfn_param *b = *(const tn_cfn_param *const *)y;
+    return a->key->span.off < b->key->span.off ? -1 : a->key->span.off > b->key->span.off;
 }
 
 static const char *scenario_name(tn_arena *a, tn_cfn_cond *const *conds, const tn_tri *vals,
                                  size_t nconds, const variant *v) {
     if (nconds == 0 && v == NULL)
         return NULL;
+    /* Every scenario of every resource gets a name: no printf. */
     tn_buf b = {0};
-    for (size_t i = 0; i < nconds; i++)
-        tn_buf_printf(&b, "%s%s is %s", i == 0 ? "when " : ", ", conds[i]->name,
-                      vals[i] == TN_TRUE ? "true" : "false");
-    if (v != NULL)
-        tn_buf_printf(&b, "%s%s=%s", nconds > 0 ? "; " : "", v->param->name, v->value);
+    for (size_t i = 0; i < nconds; i++) {
+        tn_buf_puts(&b, i == 0 ? "when " : ", ");
+        tn_buf_puts(&b, conds[i]->name);
+        tn_buf_puts(&b, vals[i] == TN_TRUE ? " is true" : " is false");
+    }
+    if (v != NULL) {
+        tn_buf_puts(&b, nconds > 0 ? "; " : "");
+        tn_buf_puts(&b, v->param->name);
+        tn_buf_putc(&b, '=');
+        tn_buf_puts(&b, v->value);
+    }
     char *s = tn_buf_failed(&b) ? NULL : tn_arena_strndup(a, b.ptr, b.size);
     tn_buf_free(&b);
     return s;
@@ -166,21 +207,34 @@ static bool consistent(tn_cfn *cfn, tn_arena *a, const tn_cfn_scn *s) {
     return true;
 }
 
-static const char *limit_message(tn_arena *a, const tn_cfn_res *r, size_t max,
+/* Names listed in a limit message before "and N more". */
+#define LIMIT_LIST_MAX 20
+
+static const char *limit_message(tn_arena *a, const tn_cfn_res *r, size_t max, size_t values,
                                  tn_cfn_cond *const *skipped, size_t nskipped,
                                  const variant *dropped, size_t ndropped) {
     tn_buf b = {0};
-    tn_buf_printf(&b, "resource %s has more scenarios than the limit of %zu:", r->name, max);
+    if (values > 0)
+        tn_buf_printf(&b,
+                      "resource %s has more scenarios than the limit of %zu for a resource "
+                      "that resolves %zu values per scenario:",
+                      r->name, max, values);
+    else
+        tn_buf_printf(&b, "resource %s has more scenarios than the limit of %zu:", r->name, max);
     if (nskipped > 0) {
         tn_buf_puts(&b, " conditions");
-        for (size_t i = 0; i < nskipped; i++)
+        for (size_t i = 0; i < nskipped && i < LIMIT_LIST_MAX; i++)
             tn_buf_printf(&b, "%s %s", i ? "," : "", skipped[i]->name);
+        if (nskipped > LIMIT_LIST_MAX)
+            tn_buf_printf(&b, " and %zu more", nskipped - LIMIT_LIST_MAX);
         tn_buf_puts(&b, " are not enumerated (their Fn::If values are unknown)");
     }
     if (ndropped > 0) {
         tn_buf_printf(&b, "%s allowed values not checked:", nskipped ? ";" : "");
-        for (size_t i = 0; i < ndropped; i++)
+        for (size_t i = 0; i < ndropped && i < LIMIT_LIST_MAX; i++)
             tn_buf_printf(&b, "%s %s=%s", i ? "," : "", dropped[i].param->name, dropped[i].value);
+        if (ndropped > LIMIT_LIST_MAX)
+            tn_buf_printf(&b, " and %zu more", ndropped - LIMIT_LIST_MAX);
     }
     tn_buf_puts(&b, " (raise the scenario limit to check them all)");
     char *s = tn_buf_failed(&b) ? NULL : tn_arena_strndup(a, b.ptr, b.size);
@@ -220,24 +274,20 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
     }
     tn_cfn_cond **free_conds = c.conds.v;
     /* Scenario names list conditions and parameters in declaration order. */
-    for (size_t i = 1; i < nfree; i++)
-        for (size_t k = i; k > 0 && free_conds[k - 1]->key->span.off > free_conds[k]->key->span.off;
-             k--) {
-            tn_cfn_cond *t = free_conds[k];
-            free_conds[k] = free_conds[k - 1];
-            free_conds[k - 1] = t;
-        }
-    for (size_t i = 1; i < c.params.n; i++)
-        for (size_t k = i; k > 0 && c.params.v[k - 1]->key->span.off > c.params.v[k]->key->span.off;
-             k--) {
-            const tn_cfn_param *t = c.params.v[k];
-            c.params.v[k] = c.params.v[k - 1];
-            c.params.v[k - 1] = t;
-        }
+    if (nfree > 1)
+        qsort(free_conds, nfree, sizeof *free_conds, by_cond_position);
+    if (c.params.n > 1)
+        qsort(c.params.v, c.params.n, sizeof *c.params.v, by_param_position);
     if ((rc = param_variants(&c, &vars)) != TENET_OK)
         goto done;
 
     size_t max = cfn->run->max_scenarios ? cfn->run->max_scenarios : DEFAULT_MAX_SCENARIOS;
+    /* A resource that resolves many values gets fewer scenarios (cfn.h). */
+    size_t values = 0;
+    if (c.nodes > 0 && TN_CFN_SCENARIO_VALUES / c.nodes < max) {
+        max = TN_CFN_SCENARIO_VALUES / c.nodes ? TN_CFN_SCENARIO_VALUES / c.nodes : 1;
+        values = c.nodes;
+    }
     size_t j = 0;
     while (j < nfree && j < 30 && ((size_t)1 << (j + 1)) <= max)
         j++;
@@ -276,7 +326,7 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
         nvar = max / ngood ? max / ngood : 1;
     size_t ndropped = 1 + vars.n - nvar;
     if (nskip > 0 || ndropped > 0) {
-        *limit_msg = limit_message(arena, r, max, nskip ? free_conds + j : NULL, nskip,
+        *limit_msg = limit_message(arena, r, max, values, nskip ? free_conds + j : NULL, nskip,
                                    ndropped ? vars.v + (nvar - 1) : NULL, ndropped);
         if (*limit_msg == NULL) {
             rc = TENET_ENOMEM;
@@ -292,6 +342,14 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
     }
     if (nfree > 0)
         memcpy(conds, free_conds, nfree * sizeof *conds);
+    unsigned skip_mark = 0;
+    if (nskip > 0) {
+        if (++cfn->skip_gen == 0)
+            ++cfn->skip_gen;
+        skip_mark = cfn->skip_gen;
+        for (size_t i = j; i < nfree; i++)
+            conds[i]->skip_mark = skip_mark;
+    }
     for (size_t g = 0; g < ngood; g++) {
         tn_tri *gv = NULL;
         if (j > 0) {
@@ -310,6 +368,7 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
             s->skipped = nskip ? conds + j : NULL;
             s->nskipped = nskip;
             s->nfree = nfree;
+            s->skip_mark = skip_mark;
             const variant *var = v > 0 ? &vars.v[v - 1] : NULL;
             if (var != NULL) {
                 s->param = var->param;
@@ -324,6 +383,8 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
     }
     *out = scn;
 done:
+    tn_strmap_free(&c.seen_conds);
+    tn_strmap_free(&c.seen_params);
     TN_VEC_FREE(c.conds);
     TN_VEC_FREE(c.params);
     TN_VEC_FREE(vars);

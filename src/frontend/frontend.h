@@ -9,8 +9,19 @@
 #include "subject/subject.h"
 #include "tenet/check.h"
 #include "eval/eval.h"
+#include "util/vec.h"
 
 typedef struct tn_run tn_run;
+
+/* A suppression written in the input's own structure (CloudFormation
+ * `Metadata: {tenet: {ignore: [...]}}`), applied after the run. Strings are
+ * borrowed from the document. */
+typedef struct tn_ignore {
+    const char *subject; /* diagnostics of this subject; NULL = of the whole file */
+    const char *rule;    /* exact rule id or engine note code */
+    const char *reason;  /* NULL when none is given */
+    tn_span span;        /* where it is written */
+} tn_ignore;
 
 struct tn_run {
     const tenet_ruleset *rs;
@@ -31,6 +42,7 @@ struct tn_run {
     size_t file_index;
     tenet_error *err;
     size_t subjects;       /* distinct subjects judged (for the summary) */
+    TN_VEC(tn_ignore) ignores; /* filled through tn_run_ignore(); freed by the caller */
 };
 
 /* Evaluates `n` variants of one subject (one per scenario, same region) and
@@ -47,6 +59,10 @@ int tn_run_note(tn_run *run, tenet_severity sev, const char *code, const tn_span
     __attribute__((format(printf, 7, 8)))
 #endif
     ;
+
+/* Records a suppression the input itself declares (see tn_ignore). */
+int tn_run_ignore(tn_run *run, const char *subject, const char *rule, const char *reason,
+                  const tn_span *span);
 
 typedef struct tn_frontend {
     const char *name;     /* --input-format value */

@@ -596,5 +596,6 @@ int tn_tfplan_run(tn_run *run) {
     }
     tn_strmap_free(&p.by_addr);
     tn_strmap_free(&p.by_base);
+    tn_strmap_free(&p.conf_index);
     return st < 0 ? st : TENET_OK;
 }

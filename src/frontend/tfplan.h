@@ -63,6 +63,7 @@ typedef struct tn_tfplan {
     size_t nrcs;
     tn_strmap by_addr; /* address -> rc */
     tn_strmap by_base; /* base address -> rc, or a marker when several instances share it */
+    tn_strmap conf_index; /* (module, type, name[, mode]) -> configuration resource index + 1 */
     int depth;         /* nesting of link building */
 } tn_tfplan;
 

@@ -110,6 +110,95 @@ static const char *str_field(const tn_node *map, const char *key) {
     return v && v->type == TN_NODE_STRING ? v->str : NULL;
 }
 
+/* The first entry of this type and name whose mode, when both say one, agrees. */
+static const tn_node *conf_search(const tn_node *res, const char *type, const char *name,
+                                  const char *mode) {
+    for (size_t i = 0; i < res->n; i++) {
+        const tn_node *r = res->ch.items[i];
+        if (r->type != TN_NODE_MAP || !str_field_eq(r, "type", type) ||
+            !str_field_eq(r, "name", name))
+            continue;
+        const char *m = str_field(r, "mode");
+        if (mode && m && strcmp(mode, m) != 0)
+            continue;
+        return r;
+    }
+    return NULL;
+}
+
+/* Index keys: a tag byte, the module's resources node, then type, name and
+ * mode, each length-prefixed so that no content can collide. In the arena. */
+static const char *conf_key(tn_arena *a, char tag, const tn_node *res, const char *type,
+                            const char *name, const char *mode, size_t *len) {
+    const char *parts[3] = {type, name, mode};
+    size_t n = 1 + sizeof res;
+    for (int i = 0; i < 3; i++)
+        n += parts[i] ? sizeof(size_t) + strlen(parts[i]) : 0;
+    char *k = tn_arena_alloc(a, n);
+    if (!k)
+        return NULL;
+    k[0] = tag;
+    memcpy(k + 1, &res, sizeof res);
+    size_t o = 1 + sizeof res;
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i])
+            continue;
+        size_t l = strlen(parts[i]);
+        memcpy(k + o, &l, sizeof l);
+        memcpy(k + o + sizeof l, parts[i], l);
+        o += sizeof l + l;
+    }
+    *len = n;
+    return k;
+}
+
+/* The first index of `key` wins (the linear search it replaces stopped at
+ * the first match). */
+static int index_first(tn_tfplan *p, const char *key, size_t len, size_t i) {
+    if (!key)
+        return -1;
+    if (tn_strmap_get(&p->conf_index, key, len))
+        return 0;
+    return tn_strmap_put(&p->conf_index, key, len, (void *)(uintptr_t)(i + 1));
+}
+
+/* Indexes the resources of one module's configuration on first use, so each
+ * change finds its entry in constant time: a linear search per change made
+ * large plans quadratic. Entries: 'A' (type, name) for any mode; 'M' (type,
+ * name, mode); 'N' (type, name) among entries without a mode. */
+static int index_conf(tn_tfplan *p, const tn_node *res) {
+    tn_arena *a = p->run->arena;
+    size_t len, done_len;
+    const char *done = conf_key(a, 'D', res, NULL, NULL, NULL, &done_len);
+    if (!done)
+        return -1;
+    if (tn_strmap_get(&p->conf_index, done, done_len))
+        return 0;
+    for (size_t i = 0; i < res->n; i++) {
+        const tn_node *r = res->ch.items[i];
+        if (r->type != TN_NODE_MAP)
+            continue;
+        const char *type = str_field(r, "type"), *name = str_field(r, "name");
+        const char *m = str_field(r, "mode");
+        if (!type || !name)
+            continue;
+        const char *k = conf_key(a, 'A', res, type, name, NULL, &len);
+        if (index_first(p, k, len, i) < 0)
+            return -1;
+        k = conf_key(a, m ? 'M' : 'N', res, type, name, m, &len);
+        if (index_first(p, k, len, i) < 0)
+            return -1;
+    }
+    return tn_strmap_put(&p->conf_index, done, done_len, (void *)(uintptr_t)1);
+}
+
+static size_t conf_find(tn_tfplan *p, char tag, const tn_node *res, const char *type,
+                        const char *name, const char *mode) {
+    size_t len;
+    const char *k = conf_key(p->run->arena, tag, res, type, name, mode, &len);
+    return k ? (size_t)(uintptr_t)tn_strmap_get(&p->conf_index, k, len) : 0;
+}
+
 const tn_node *tn_tfplan_conf_resource(tn_tfplan *p, tn_tfplan_rc *rc) {
     if (rc->conf_done)
         return rc->conf;
@@ -121,17 +210,16 @@ const tn_node *tn_tfplan_conf_resource(tn_tfplan *p, tn_tfplan_rc *rc) {
     const char *mode = str_field(rc->node, "mode");
     if (!res || res->type != TN_NODE_SEQ || !type || !name)
         return NULL;
-    for (size_t i = 0; i < res->n; i++) {
-        const tn_node *r = res->ch.items[i];
-        if (r->type != TN_NODE_MAP || !str_field_eq(r, "type", type) ||
-            !str_field_eq(r, "name", name))
-            continue;
-        const char *m = str_field(r, "mode");
-        if (mode && m && strcmp(mode, m) != 0)
-            continue;
-        rc->conf = r;
-        break;
+    if (index_conf(p, res) != 0) /* out of memory: search */
+        return rc->conf = conf_search(res, type, name, mode);
+    /* The first entry of this type and name whose mode, when both say one, agrees. */
+    size_t at = conf_find(p, 'A', res, type, name, NULL);
+    if (mode) {
+        size_t same = conf_find(p, 'M', res, type, name, mode);
+        size_t none = conf_find(p, 'N', res, type, name, NULL);
+        at = same && (!none || same < none) ? same : none;
     }
+    rc->conf = at ? res->ch.items[at - 1] : NULL;
     return rc->conf;
 }
 

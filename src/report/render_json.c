@@ -1,6 +1,7 @@
 /* The JSON renderer: one object, schema version 1, the bindings' boundary.
  * Every key is always present and in a fixed order; absent strings and
  * positions are null. Documented in the README ("JSON output"). */
+#include "report/render_util.h"
 #include "report/report.h"
 #include "tenet/version.h"
 #include "util/buf.h"
@@ -8,21 +9,6 @@
 #include <string.h>
 
 #define JSON_SCHEMA 1
-
-/* Stable machine-readable names for input error codes (the schema's
- * "code"); tenet_status_str() gives the human sentence. */
-static const char *status_token(int code) {
-    switch (code) {
-    case TENET_EINVAL: return "invalid-argument";
-    case TENET_ENOMEM: return "out-of-memory";
-    case TENET_EPARSE: return "parse-error";
-    case TENET_ERULES: return "rules-error";
-    case TENET_ELIMIT: return "limit-exceeded";
-    case TENET_EIO: return "io-error";
-    case TENET_EFORMAT: return "unknown-format";
-    default: return "error";
-    }
-}
 
 static void put_str(tn_buf *out, const char *s) {
     if (s)
@@ -127,6 +113,10 @@ static void put_diag(tn_buf *out, const tenet_report *r, const tn_diag *d) {
     put_str(out, d->scenario);
     key(out, in, "source", false);
     put_str(out, d->source);
+    key(out, in, "suppressed", false);
+    tn_buf_puts(out, d->suppressed ? "true" : "false");
+    key(out, in, "suppression", false);
+    put_str(out, d->suppressed ? d->suppression : NULL);
     tn_buf_puts(out, "\n    }");
 }
 
@@ -141,7 +131,7 @@ static void put_input_error(tn_buf *out, const tenet_report *r, const tn_input_e
     key(out, in, "column", false);
     put_pos(out, true, e->column);
     key(out, in, "code", false);
-    put_str(out, status_token(e->code));
+    put_str(out, tn_status_token(e->code));
     key(out, in, "message", false);
     put_str(out, e->message);
     tn_buf_puts(out, "\n    }");
@@ -177,8 +167,9 @@ int tn_render_json(const tenet_report *r, const tenet_render_options *o, tn_buf 
     key(out, in, "summary", false);
     tn_buf_printf(out,
                   "{\"files\": %zu, \"subjects\": %zu, \"errors\": %zu, \"warnings\": %zu, "
-                  "\"infos\": %zu, \"input_errors\": %zu}",
-                  s.files, s.subjects, s.errors, s.warnings, s.infos, s.input_errors);
+                  "\"infos\": %zu, \"input_errors\": %zu, \"suppressed\": %zu}",
+                  s.files, s.subjects, s.errors, s.warnings, s.infos, s.input_errors,
+                  s.suppressed);
     tn_buf_puts(out, "\n}\n");
     return tn_buf_failed(out) ? TENET_ENOMEM : TENET_OK;
 }

@@ -286,7 +286,7 @@ int tn_render_text(const tenet_report *r, const tenet_render_options *o, tn_buf 
         }
         for (size_t i = first; i < last; i++) {
             const tn_diag *d = &r->diags.v[i];
-            if ((int)d->severity >= o->min_severity)
+            if (!d->suppressed && (int)d->severity >= o->min_severity)
                 render_diag(&t, d, f, &lines);
         }
         tn_lines_dispose(&lines);
@@ -298,17 +298,21 @@ int tn_render_text(const tenet_report *r, const tenet_render_options *o, tn_buf 
     tenet_report_summary(r, &s);
     if (t.any)
         tn_buf_putc(out, '\n');
+    /* One line, "2 files, 3 subjects, 1 error, 2 warnings, 0 suppressed";
+     * infos and input errors are named only when there are any. */
     style(&t, BOLD);
+    put_count(out, s.files, "file", "files");
+    tn_buf_puts(out, ", ");
+    put_count(out, s.subjects, "subject", "subjects");
+    tn_buf_puts(out, ", ");
     put_count(out, s.errors, "error", "errors");
     tn_buf_puts(out, ", ");
     put_count(out, s.warnings, "warning", "warnings");
-    tn_buf_puts(out, ", ");
-    put_count(out, s.infos, "info", "infos");
-    tn_buf_puts(out, " in ");
-    put_count(out, s.files, "file", "files");
-    tn_buf_puts(out, " (");
-    put_count(out, s.subjects, "subject", "subjects");
-    tn_buf_puts(out, " checked)");
+    if (s.infos) {
+        tn_buf_puts(out, ", ");
+        put_count(out, s.infos, "info", "infos");
+    }
+    tn_buf_printf(out, ", %zu suppressed", s.suppressed);
     if (s.input_errors) {
         tn_buf_puts(out, ", ");
         put_count(out, s.input_errors, "input error", "input errors");

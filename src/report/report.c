@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ void tenet_report_free(tenet_report *r) {
     TN_VEC_FREE(r->diags);
     TN_VEC_FREE(r->files);
     TN_VEC_FREE(r->errors);
+    TN_VEC_FREE(r->judged);
     tn_strmap_free(&r->dedupe);
     tn_arena_release(&r->arena);
     tn_free(r);
@@ -172,7 +174,8 @@ int tn_report_add(tenet_report *r, const tn_diag *d) {
               copy_str(r, d->reason, &c.reason) | copy_str(r, d->path, &c.path) |
               copy_str(r, d->subject, &c.subject) | copy_str(r, d->kind, &c.kind) |
               copy_str(r, d->operation, &c.operation) | copy_str(r, d->region, &c.region) |
-              copy_str(r, d->scenario, &c.scenario) | copy_str(r, d->source, &c.source);
+              copy_str(r, d->scenario, &c.scenario) | copy_str(r, d->source, &c.source) |
+              copy_str(r, d->suppression, &c.suppression);
     if (bad)
         return TENET_ENOMEM;
     /* `regions` always lists every region, starting with `region`. */
@@ -187,6 +190,44 @@ int tn_report_add(tenet_report *r, const tn_diag *d) {
         return TENET_ENOMEM;
     }
     return TENET_OK;
+}
+
+int tn_report_add_judged(tenet_report *r, const char *subject, const char *const *rules,
+                         size_t n) {
+    if (!r || (!rules && n) || r->files.n == 0)
+        return TENET_EINVAL;
+    const char *name = NULL; /* copied once, on the first new pair */
+    tn_buf key = {0};        /* looked up in scratch: repeats (regions) cost nothing */
+    int rc = TENET_OK;
+    for (size_t i = 0; i < n && rc == TENET_OK; i++) {
+        if (!rules[i])
+            continue;
+        /* In the per-file dedupe map; \x1e keeps the keys apart from rule ids. */
+        key.size = 0;
+        tn_buf_printf(&key, "\x1ejudged\x1f%s\x1f%s", subject ? subject : "", rules[i]);
+        if (tn_buf_failed(&key)) {
+            rc = TENET_ENOMEM;
+            break;
+        }
+        if (tn_strmap_get(&r->dedupe, key.ptr, key.size))
+            continue;
+        tn_judged j = {r->files.n - 1, NULL, NULL};
+        const char *stored = tn_arena_strndup(&r->arena, key.ptr, key.size);
+        if (!stored || (!name && subject && copy_str(r, subject, &name) < 0) ||
+            copy_str(r, rules[i], &j.rule) < 0) {
+            rc = TENET_ENOMEM;
+            break;
+        }
+        j.subject = name;
+        if (TN_VEC_PUSH(r->judged, j) < 0) {
+            rc = TENET_ENOMEM;
+        } else if (tn_strmap_put(&r->dedupe, stored, key.size, (void *)(uintptr_t)1) < 0) {
+            r->judged.n--;
+            rc = TENET_ENOMEM;
+        }
+    }
+    tn_buf_free(&key);
+    return rc;
 }
 
 int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err) {
@@ -281,6 +322,8 @@ int tenet_report_get(const tenet_report *r, size_t index, tenet_diagnostic *out)
     out->regions = d->regions;
     out->scenario = d->scenario;
     out->source = d->source;
+    out->suppressed = d->suppressed;
+    out->suppression = d->suppression;
     return TENET_OK;
 }
 
@@ -294,6 +337,10 @@ void tenet_report_summary(const tenet_report *r, tenet_summary *out) {
     out->input_errors = r->errors.n;
     out->subjects = r->subjects;
     for (size_t i = 0; i < r->diags.n; i++) {
+        if (r->diags.v[i].suppressed) {
+            out->suppressed++;
+            continue;
+        }
         switch (r->diags.v[i].severity) {
         case TENET_SEVERITY_ERROR: out->errors++; break;
         case TENET_SEVERITY_WARNING: out->warnings++; break;
@@ -302,11 +349,15 @@ void tenet_report_summary(const tenet_report *r, tenet_summary *out) {
     }
 }
 
+/* The layout of version 1 ended with min_severity. */
+#define RENDER_OPTIONS_V1_SIZE offsetof(tenet_render_options, base_dir)
+
 int tenet_render_options_init(tenet_render_options *opts, unsigned int version) {
-    if (!opts || version != TENET_RENDER_OPTIONS_VERSION)
+    if (!opts || (version != 1 && version != TENET_RENDER_OPTIONS_VERSION))
         return TENET_EINVAL;
     tenet_render_options init = TENET_RENDER_OPTIONS_INIT;
-    *opts = init;
+    init.version = version;
+    memcpy(opts, &init, version == 1 ? RENDER_OPTIONS_V1_SIZE : sizeof init);
     return TENET_OK;
 }
 
@@ -321,15 +372,23 @@ int tenet_report_render(const tenet_report *report, const tenet_render_options *
     tenet_render_options defaults = TENET_RENDER_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    if (opts->version != TENET_RENDER_OPTIONS_VERSION)
+    if (opts->version != 1 && opts->version != TENET_RENDER_OPTIONS_VERSION)
         return tn_error_set(err, TENET_EINVAL, "", 0, 0,
                             "unsupported render options version %u (expected %u)", opts->version,
                             (unsigned)TENET_RENDER_OPTIONS_VERSION);
+    if (opts->version == 1) { /* read only the fields a version 1 caller has */
+        memcpy(&defaults, opts, RENDER_OPTIONS_V1_SIZE);
+        defaults.version = TENET_RENDER_OPTIONS_VERSION;
+        opts = &defaults;
+    }
     tn_buf b = {0};
     int rc;
     switch (opts->format) {
     case TENET_FORMAT_TEXT: rc = tn_render_text(report, opts, &b); break;
     case TENET_FORMAT_JSON: rc = tn_render_json(report, opts, &b); break;
+    case TENET_FORMAT_SARIF: rc = tn_render_sarif(report, opts, &b); break;
+    case TENET_FORMAT_JUNIT: rc = tn_render_junit(report, opts, &b); break;
+    case TENET_FORMAT_GITHUB: rc = tn_render_github(report, opts, &b); break;
     default:
         return tn_error_set(err, TENET_EINVAL, "", 0, 0, "unknown output format %d", opts->format);
     }
@@ -361,4 +420,51 @@ int tenet_report_add_input_error(tenet_report *report, const char *filename,
     rc = tn_report_add_input_error(report, index, err);
     tn_report_end_file(report, index);
     return rc;
+}
+
+/* Makes room for `more` elements so that the appends below cannot fail. */
+#define RESERVE(vec, more)                                                                  \
+    ((vec).n + (more) <= (vec).cap ||                                                       \
+     tn_vec_grow_((void **)&(vec).v, &(vec).cap, (vec).n + (more), sizeof *(vec).v) == 0)
+
+int tenet_report_merge(tenet_report *dst, tenet_report *src) {
+    if (!dst || !src || dst == src)
+        return TENET_EINVAL;
+    if (!RESERVE(dst->files, src->files.n) || !RESERVE(dst->diags, src->diags.n) ||
+        !RESERVE(dst->errors, src->errors.n) || !RESERVE(dst->judged, src->judged.n))
+        return TENET_ENOMEM;
+    /* Every string of src lives in its arena: adopting the arena keeps them
+     * valid, so records move as they are, with their indexes shifted. */
+    size_t file_base = dst->files.n, diag_base = dst->diags.n;
+    for (size_t i = 0; i < src->files.n; i++) {
+        tn_report_file f = src->files.v[i];
+        f.first_diag += diag_base;
+        dst->files.v[dst->files.n++] = f;
+    }
+    for (size_t i = 0; i < src->diags.n; i++) {
+        tn_diag d = src->diags.v[i];
+        d.file_index += file_base;
+        dst->diags.v[dst->diags.n++] = d;
+    }
+    for (size_t i = 0; i < src->errors.n; i++) {
+        tn_input_error e = src->errors.v[i];
+        e.file_index += file_base;
+        dst->errors.v[dst->errors.n++] = e;
+    }
+    for (size_t i = 0; i < src->judged.n; i++) {
+        tn_judged j = src->judged.v[i];
+        j.file_index += file_base;
+        dst->judged.v[dst->judged.n++] = j;
+    }
+    dst->subjects += src->subjects;
+    tn_arena_adopt(&dst->arena, &src->arena);
+    /* Dedupe state belongs to a file being checked; both are closed now. */
+    tn_strmap_free(&dst->dedupe);
+    tn_strmap_free(&src->dedupe);
+    TN_VEC_FREE(src->files);
+    TN_VEC_FREE(src->diags);
+    TN_VEC_FREE(src->errors);
+    TN_VEC_FREE(src->judged);
+    src->subjects = 0;
+    return TENET_OK;
 }

@@ -27,6 +27,9 @@ typedef struct tn_diag {
     const char *regions; /* comma-separated, built while merging */
     const char *scenario;
     const char *source;
+    int suppressed;          /* non-zero: silenced by a suppression */
+    const char *suppression; /* "inline" | "metadata" | "config", then ": REASON" if given */
+    uint32_t subject_line;   /* first line of the subject (inline suppressions); 0 = none */
 } tn_diag;
 
 typedef struct tn_report_file {
@@ -45,6 +48,15 @@ typedef struct tn_input_error {
     const char *message;
 } tn_input_error;
 
+/* A rule that was judged on a subject, whatever the outcome: the JUnit
+ * renderer's testcases (a pair without diagnostics passed). Recorded once
+ * per file, subject and rule, in judging order. */
+typedef struct tn_judged {
+    size_t file_index;
+    const char *subject;
+    const char *rule;
+} tn_judged;
+
 struct tenet_report {
     tn_arena arena;
     TN_VEC(tn_diag) diags;
@@ -52,6 +64,7 @@ struct tenet_report {
     TN_VEC(tn_input_error) errors;
     tn_strmap dedupe; /* key → diag index+1 for the file being checked */
     size_t subjects;
+    TN_VEC(tn_judged) judged;
 };
 
 /* Starts a new input; copies `text`. Returns TENET_OK and its index. */
@@ -71,6 +84,11 @@ int tn_report_note_subject(tenet_report *r, const char *name, const tn_span *spa
  * is merged: its region is appended to `regions`. */
 int tn_report_add(tenet_report *r, const tn_diag *d);
 int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err);
+/* Records that the `n` rules `rules` (ids) were judged on `subject` in the
+ * current file; repeats (other regions, scenarios) are ignored. Not part of
+ * the JSON output. */
+int tn_report_add_judged(tenet_report *r, const char *subject, const char *const *rules,
+                         size_t n);
 /* Sorts the diagnostics of the file by line, column, rule; clears dedupe state. */
 void tn_report_end_file(tenet_report *r, size_t file_index);
 
@@ -78,5 +96,8 @@ void tn_report_end_file(tenet_report *r, size_t file_index);
 struct tn_buf;
 int tn_render_text(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
 int tn_render_json(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
+int tn_render_sarif(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
+int tn_render_junit(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
+int tn_render_github(const tenet_report *r, const tenet_render_options *o, struct tn_buf *out);
 
 #endif

@@ -17,8 +17,9 @@ struct tn_builtin_pack {
 };
 extern const struct tn_builtin_pack tn_builtin_packs[];
 
-static const char *const top_keys[] = {"tenet",   "name", "title", "data_as_of", "source",
-                                       "regions", "sets", "kinds", "rules",      NULL};
+static const char *const top_keys[] = {"tenet", "name",  "title", "data_as_of",    "source",
+                                       "regions", "sets", "kinds", "override_sets", "rules",
+                                       NULL};
 
 typedef struct pack_state {
     tn_doc *doc;
@@ -103,6 +104,8 @@ static int pack_top(tn_rc *rc, size_t *nsets, size_t *nkinds, size_t *nrules) {
         if ((rv = tn_rc_expect_map(rc, v, "sets"))) return rv;
         *nsets += v->n;
     }
+    if ((v = tn_map_get(root, "override_sets")) && (rv = tn_rc_expect_map(rc, v, "override_sets")))
+        return rv;
     if ((v = tn_map_get(root, "kinds"))) {
         if ((rv = tn_rc_expect_map(rc, v, "kinds"))) return rv;
         *nkinds += v->n;
@@ -158,6 +161,34 @@ static int pack_sets(tn_rc *rc, const tn_node *sets, size_t *set_pack) {
     return TENET_OK;
 }
 
+/* `override_sets: {name: [...]}` replaces the members of a set an earlier
+ * pack defined (e.g. a newer list of node families), wherever it is used. */
+static int pack_override_sets(tn_rc *rc, const tn_node *sets, const size_t *set_pack) {
+    tenet_ruleset *rs = rc->rs;
+    for (size_t i = 0; i < sets->n; i++) {
+        const tn_node *k = sets->ch.pairs[i].key;
+        const tn_set *old = tn_rc_is_ident(k->str, k->len) ? tn_ruleset_set(rs, k->str) : NULL;
+        if (!old || set_pack[old - rs->sets] >= rc->pack) {
+            const char **names = tn_arena_calloc(&rs->arena, rs->nsets + 1, sizeof *names);
+            size_t n = 0;
+            if (!names) return tn_rc_nomem(rc);
+            for (size_t j = 0; j < rs->nsets; j++)
+                if (set_pack[j] < rc->pack) names[n++] = rs->sets[j].name;
+            const char *hint = tn_rc_hint(rc, k->str, k->len, names, n);
+            if (!hint) return tn_rc_nomem(rc);
+            return tn_rc_error(rc, k, "no earlier pack defines set $%s to override%s", k->str,
+                               hint);
+        }
+        tn_set repl = *old;
+        int rv = set_values(rc, &repl, sets->ch.pairs[i].value);
+        if (rv) return rv;
+        tn_set *dst = &rs->sets[old - rs->sets];
+        dst->values = repl.values;
+        dst->n = repl.n;
+    }
+    return TENET_OK;
+}
+
 static int pack_regions(tn_rc *rc, const tn_node *v) {
     tenet_ruleset *rs = rc->rs;
     const tn_set *set;
@@ -208,6 +239,12 @@ static int compile_all(tn_rc *rc, const tenet_rules_source *sources, size_t coun
     for (size_t i = 0; i < count; i++) {
         enter(rc, &ps[i], i);
         if ((v = tn_map_get(ps[i].doc->root, "sets")) && (rv = pack_sets(rc, v, set_pack)))
+            return rv;
+    }
+    for (size_t i = 0; i < count; i++) {
+        enter(rc, &ps[i], i);
+        if ((v = tn_map_get(ps[i].doc->root, "override_sets")) &&
+            (rv = pack_override_sets(rc, v, set_pack)))
             return rv;
     }
     for (size_t i = 0; i < count; i++) {

@@ -55,7 +55,8 @@ static void display_into(const tn_value *v, tn_buf *b);
 
 static void display_scalar(const tn_value *v, tn_buf *b) {
     if (v->text) {
-        tn_buf_put(b, v->text, v->len);
+        /* Enough for the cut of tn_value_display(), not a copy of a huge text. */
+        tn_buf_put(b, v->text, v->len > TN_DISPLAY_MAX + 4 ? TN_DISPLAY_MAX + 4 : v->len);
         return;
     }
     switch (v->kind) {
@@ -67,6 +68,7 @@ static void display_scalar(const tn_value *v, tn_buf *b) {
 }
 
 static void display_into(const tn_value *v, tn_buf *b) {
+    if (b->size > TN_DISPLAY_MAX) return; /* cut anyway: stop walking */
     switch (v->kind) {
     case TN_V_ABSENT: tn_buf_puts(b, "<absent>"); break;
     case TN_V_UNKNOWN: tn_buf_puts(b, "<unknown>"); break;
@@ -93,15 +95,27 @@ static void display_into(const tn_value *v, tn_buf *b) {
     }
 }
 
+/* `s` cut to TN_DISPLAY_MAX bytes without splitting a UTF-8 sequence. */
+static const char *display_cut(const char *s, size_t len, tn_arena *arena) {
+    if (len <= TN_DISPLAY_MAX) return tn_arena_strndup(arena, s, len);
+    size_t n = TN_DISPLAY_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return tn_arena_sprintf(arena, "%.*s\xE2\x80\xA6", (int)n, s);
+}
+
 const char *tn_value_display(const tn_value *v, tn_arena *arena) {
     if (!v || v->kind == TN_V_ABSENT) return "<absent>";
     if (v->kind == TN_V_UNKNOWN) return "<unknown>";
     if (v->kind == TN_V_NULL) return "null";
-    if (v->kind != TN_V_LIST && v->kind != TN_V_MAP && v->text) return v->text;
+    if (v->kind != TN_V_LIST && v->kind != TN_V_MAP && v->text) {
+        if (v->len <= TN_DISPLAY_MAX) return v->text;
+        const char *cut = display_cut(v->text, v->len, arena);
+        return cut ? cut : "<value>";
+    }
     tn_buf b = {0};
     display_into(v, &b);
     const char *out = NULL;
-    if (!tn_buf_failed(&b)) out = tn_arena_strndup(arena, b.ptr ? b.ptr : "", b.size);
+    if (!tn_buf_failed(&b)) out = display_cut(b.ptr ? b.ptr : "", b.size, arena);
     tn_buf_free(&b);
     return out ? out : "<value>";
 }

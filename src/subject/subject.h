@@ -91,7 +91,10 @@ struct tn_subject {
 };
 
 /* Text for a value in messages: the scalar text, "<unknown>", "<absent>",
- * "[a, b]" for lists. Allocated in `arena` when needed. */
+ * "[a, b]" for lists. Allocated in `arena` when needed. Longer than
+ * TN_DISPLAY_MAX bytes, it is cut (at a character boundary) and ends in
+ * "…": a huge value must not be copied into every message. */
+#define TN_DISPLAY_MAX 200
 const char *tn_value_display(const tn_value *v, tn_arena *arena);
 
 /* Truthiness of the boolean-like strings: "true"/"false" in any case.

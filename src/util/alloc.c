@@ -16,6 +16,21 @@ static atomic_long fail_countdown = -1;
 
 void tn_alloc_fail_after(long n) { atomic_store(&fail_countdown, n); }
 
+static atomic_long live_allocations;
+
+long tn_alloc_live(void) { return atomic_load(&live_allocations); }
+
+static void *counted(void *p) {
+    if (p)
+        atomic_fetch_add(&live_allocations, 1);
+    return p;
+}
+
+static void uncounted(void *p) {
+    if (p)
+        atomic_fetch_sub(&live_allocations, 1);
+}
+
 static int should_fail(void) {
     long cur = atomic_load(&fail_countdown);
     while (cur >= 0) {
@@ -28,12 +43,14 @@ static int should_fail(void) {
 }
 #else
 static inline int should_fail(void) { return 0; }
+static inline void *counted(void *p) { return p; }
+static inline void uncounted(void *p) { (void)p; }
 #endif
 
 void *tn_malloc(size_t size) {
     if (should_fail())
         return NULL;
-    return malloc(size ? size : 1);
+    return counted(malloc(size ? size : 1));
 }
 
 void *tn_calloc(size_t count, size_t size) {
@@ -41,16 +58,20 @@ void *tn_calloc(size_t count, size_t size) {
         return NULL;
     if (count == 0 || size == 0)
         count = size = 1;
-    return calloc(count, size);
+    return counted(calloc(count, size));
 }
 
 void *tn_realloc(void *ptr, size_t size) {
     if (should_fail())
         return NULL;
-    return realloc(ptr, size ? size : 1);
+    void *p = realloc(ptr, size ? size : 1);
+    return ptr ? p : counted(p);
 }
 
-void tn_free(void *ptr) { free(ptr); }
+void tn_free(void *ptr) {
+    uncounted(ptr);
+    free(ptr);
+}
 
 char *tn_strndup(const char *s, size_t len) {
     if (len == SIZE_MAX)

@@ -16,6 +16,9 @@ char *tn_strndup(const char *s, size_t len);
  * successful allocations every allocation fails; n < 0 disables it. The
  * shipped library has no such switch, and so no global mutable state. */
 void tn_alloc_fail_after(long n);
+/* Allocations made through this file and not yet freed (test build only),
+ * so a test can prove that a failed call leaked nothing even without LSan. */
+long tn_alloc_live(void);
 #endif
 
 #endif

@@ -120,6 +120,28 @@ char *tn_arena_strdup(tn_arena *a, const char *s) { return tn_arena_strndup(a, s
 
 char *tn_arena_vsprintf(tn_arena *a, const char *fmt, va_list ap) {
     va_list copy;
+#ifndef TENET_DEBUG_ARENA
+    /* Formatting is costly: print straight into the free tail of the current
+     * chunk, and keep it when it fits (it usually does), instead of
+     * measuring first and printing again. */
+    tn_arena_chunk *h = a->head;
+    if (h && h->size > h->used) {
+        size_t room = h->size - h->used;
+        char *p = (char *)chunk_data(h) + h->used;
+        va_copy(copy, ap);
+        int n = vsnprintf(p, room, fmt, copy);
+        va_end(copy);
+        if (n < 0)
+            return NULL;
+        if ((size_t)n < room) {
+            /* room is a multiple of the alignment, so the rounded size fits too */
+            size_t need = ((size_t)n + TN_ARENA_ALIGN) & ~(size_t)(TN_ARENA_ALIGN - 1);
+            h->used += need;
+            a->total += need;
+            return p;
+        }
+    }
+#endif
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
@@ -148,4 +170,25 @@ void tn_arena_release(tn_arena *a) {
         c = next;
     }
     tn_arena_init(a);
+}
+
+void tn_arena_adopt(tn_arena *dst, tn_arena *src) {
+    if (!src->head) {
+        tn_arena_init(src);
+        return;
+    }
+    tn_arena_chunk *last = src->head;
+    while (last->next)
+        last = last->next;
+    /* Behind dst's head, so its free tail keeps serving small requests. */
+    if (dst->head) {
+        last->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+        if (src->chunk_size > dst->chunk_size)
+            dst->chunk_size = src->chunk_size;
+    }
+    dst->total += src->total;
+    tn_arena_init(src);
 }

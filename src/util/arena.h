@@ -29,5 +29,8 @@ char *tn_arena_sprintf(tn_arena *a, const char *fmt, ...)
     ;
 char *tn_arena_vsprintf(tn_arena *a, const char *fmt, va_list ap);
 void tn_arena_release(tn_arena *a);
+/* Moves every chunk of `src` into `dst` (pointers into them stay valid and
+ * now live as long as `dst`); `src` is left empty. Never fails. */
+void tn_arena_adopt(tn_arena *dst, tn_arena *src);
 
 #endif

@@ -274,35 +274,78 @@ static void test_parse_error(void **state)
     tenet_ruleset_free(rs);
 }
 
-/* Concurrency: one shared ruleset, one report per thread; every thread must
- * render exactly what a single-threaded check renders. */
-#define THREADS 8
-#define ROUNDS 25
+/* Concurrency: one shared ruleset, many threads (TENET_TEST_THREADS, default
+ * 32), one report per check; each thread checks every input format in turn
+ * and must render exactly what a single-threaded check renders. The
+ * ThreadSanitizer build runs this test to prove the ruleset is read-only. */
+#define MAX_THREADS 256
+#define ROUNDS 6
+
+static const char plan_json[] =
+    "{\"format_version\": \"1.2\", \"resource_changes\": [{\"address\": "
+    "\"aws_elasticache_replication_group.g\", \"type\": \"aws_elasticache_replication_group\", "
+    "\"name\": \"g\", \"mode\": \"managed\", \"change\": {\"actions\": [\"create\"], "
+    "\"after\": {\"engine\": \"redis\", \"engine_version\": \"3.2.10\", "
+    "\"node_type\": \"cache.t3.micro\", \"at_rest_encryption_enabled\": true}, "
+    "\"after_unknown\": {\"kms_key_id\": true}}}]}";
+
+static const char template_with_params[] =
+    "Parameters:\n"
+    "  Version: {Type: String, Default: 4.0.10, AllowedValues: [3.2.4, 4.0.10, 6.x]}\n"
+    "Conditions:\n"
+    "  Gov: !Equals [!Ref 'AWS::Region', us-gov-west-1]\n"
+    "Resources:\n"
+    "  Key: {Type: AWS::KMS::Key, DeletionPolicy: Retain, Properties: {EnableKeyRotation: false}}\n"
+    "  Cache:\n"
+    "    Type: AWS::ElastiCache::ReplicationGroup\n"
+    "    Properties:\n"
+    "      EngineVersion: !Ref Version\n"
+    "      CacheNodeType: !If [Gov, cache.t2.micro, cache.m5.large]\n"
+    "      AtRestEncryptionEnabled: true\n"
+    "      KmsKeyId: !GetAtt Key.Arn\n"
+    "      CacheParameterGroupName: default.redis4.0.cluster.on\n"
+    "      NumNodeGroups: 3\n";
+
+typedef struct shared_input {
+    const char *name, *format, *text;
+} shared_input;
+
+static const shared_input concurrent_inputs[] = {
+    {"template.yaml", NULL, bad_template},
+    {"params.yaml", "cloudformation", template_with_params},
+    {"plan.json", "terraform-plan", plan_json},
+};
+#define NCONCURRENT (sizeof(concurrent_inputs) / sizeof(concurrent_inputs[0]))
 
 typedef struct thread_arg {
     const tenet_ruleset *rs;
-    char *json; /* last rendering */
+    char *const *reference; /* NCONCURRENT x 2 renderings */
+    int index;
     int ok;
 } thread_arg;
 
-static char *check_and_render(const tenet_ruleset *rs)
+/* Checks input `which` into a fresh report and renders it as JSON (fmt 0)
+ * or text (fmt 1). */
+static char *check_and_render(const tenet_ruleset *rs, size_t which, int fmt)
 {
+    const shared_input *in = &concurrent_inputs[which];
     tenet_report *report = NULL;
     if (tenet_report_new(&report) != TENET_OK)
         return NULL;
     tenet_check_options o;
     tenet_check_options_init(&o, TENET_CHECK_OPTIONS_VERSION);
-    o.filename = "template.yaml";
-    static const char *const regions[] = {"us-east-1", "cn-north-1"};
+    o.filename = in->name;
+    o.input_format = in->format;
+    static const char *const regions[] = {"us-east-1", "cn-north-1", "us-gov-west-1"};
     o.regions = regions;
-    o.region_count = 2;
+    o.region_count = 3;
     tenet_error err;
     memset(&err, 0, sizeof(err));
     char *copy = NULL;
-    if (tenet_check(report, rs, bad_template, strlen(bad_template), &o, &err) == TENET_OK) {
+    if (tenet_check(report, rs, in->text, strlen(in->text), &o, &err) == TENET_OK) {
         tenet_render_options ro;
         tenet_render_options_init(&ro, TENET_RENDER_OPTIONS_VERSION);
-        ro.format = TENET_FORMAT_JSON;
+        ro.format = fmt == 0 ? TENET_FORMAT_JSON : TENET_FORMAT_TEXT;
         tenet_buf out = {NULL, 0};
         if (tenet_report_render(report, &ro, &out, &err) == TENET_OK) {
             copy = malloc(out.size + 1);
@@ -319,18 +362,24 @@ static void *thread_main(void *p)
 {
     thread_arg *a = p;
     a->ok = 1;
-    for (int i = 0; i < ROUNDS; i++) {
-        char *json = check_and_render(a->rs);
-        if (!json) {
-            a->ok = 0;
-            break;
+    for (int i = 0; i < ROUNDS && a->ok; i++) {
+        for (size_t k = 0; k < NCONCURRENT * 2; k++) {
+            /* Threads start at different inputs, so all formats overlap. */
+            size_t slot = ((size_t)a->index + k) % (NCONCURRENT * 2);
+            char *got = check_and_render(a->rs, slot / 2, (int)(slot % 2));
+            if (!got || strcmp(got, a->reference[slot]) != 0)
+                a->ok = 0;
+            free(got);
         }
-        if (a->json && strcmp(a->json, json) != 0)
-            a->ok = 0;
-        free(a->json);
-        a->json = json;
     }
     return NULL;
+}
+
+static int thread_count(void)
+{
+    const char *env = getenv("TENET_TEST_THREADS");
+    int n = env ? atoi(env) : 32;
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : n;
 }
 
 static void test_concurrency(void **state)
@@ -340,26 +389,33 @@ static void test_concurrency(void **state)
     memset(&err, 0, sizeof(err));
     tenet_ruleset *rs = NULL;
     assert_tenet_ok(tenet_ruleset_builtin(&rs, &err), &err);
-    char *reference = check_and_render(rs);
-    assert_non_null(reference);
+    char *reference[NCONCURRENT * 2];
+    for (size_t slot = 0; slot < NCONCURRENT * 2; slot++) {
+        reference[slot] = check_and_render(rs, slot / 2, (int)(slot % 2));
+        assert_non_null(reference[slot]);
+    }
+    /* The inputs have findings: a broken check cannot pass as "same output". */
+    assert_non_null(strstr(reference[0], "EC-AR-001"));
+    assert_non_null(strstr(reference[4], "EC-AR-001"));
 
-    pthread_t threads[THREADS];
-    thread_arg args[THREADS];
-    for (int i = 0; i < THREADS; i++) {
+    int nthreads = thread_count();
+    static pthread_t threads[MAX_THREADS];
+    static thread_arg args[MAX_THREADS];
+    for (int i = 0; i < nthreads; i++) {
         args[i].rs = rs;
-        args[i].json = NULL;
+        args[i].reference = reference;
+        args[i].index = i;
         args[i].ok = 0;
         assert_int_equal(pthread_create(&threads[i], NULL, thread_main, &args[i]), 0);
     }
-    for (int i = 0; i < THREADS; i++)
+    for (int i = 0; i < nthreads; i++)
         assert_int_equal(pthread_join(threads[i], NULL), 0);
-    for (int i = 0; i < THREADS; i++) {
+    for (int i = 0; i < nthreads; i++)
         assert_true(args[i].ok);
-        assert_non_null(args[i].json);
-        assert_string_equal(args[i].json, reference);
-        free(args[i].json);
-    }
-    free(reference);
+    print_message("%d threads x %d rounds x %zu checks agree\n", nthreads, ROUNDS,
+                  NCONCURRENT * 2);
+    for (size_t slot = 0; slot < NCONCURRENT * 2; slot++)
+        free(reference[slot]);
     tenet_ruleset_free(rs);
 }
 

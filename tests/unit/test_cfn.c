@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "doc/node.h"
 #include "frontend/cfn.h"
@@ -1147,6 +1149,103 @@ static void test_detect_and_registry(void **state) {
     assert_null(tn_frontend_detect("x", 1, NULL));
 }
 
+/* ---- hostile scale: nothing quadratic, nothing amplified without bound ---- */
+
+static char *grow(char *buf, size_t *len, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    char *nb = realloc(buf, *len + (size_t)n + 1);
+    assert_non_null(nb);
+    memcpy(nb + *len, tmp, (size_t)n + 1);
+    *len += (size_t)n;
+    return nb;
+}
+
+static double seconds_since(clock_t t0) { return (double)(clock() - t0) / CLOCKS_PER_SEC; }
+
+/* Before: every allowed value was compared with every other (minutes for
+ * 50,000 values), and the limit note listed all of them. */
+static void test_many_allowed_values(void **state) {
+    (void)state;
+    char *t = NULL;
+    size_t len = 0;
+    for (int p = 0; p < 2; p++) {
+        t = grow(t, &len, p ? "  N:\n    Type: String\n    AllowedValues: [" :
+                              "Parameters:\n  V:\n    Type: String\n    AllowedValues: [");
+        for (int i = 0; i < 50000; i++) t = grow(t, &len, "%sv%d", i ? ", " : "", i % 40000);
+        t = grow(t, &len, "]\n");
+    }
+    t = grow(t, &len, "Resources:\n  R:\n    Type: AWS::X::Thing\n"
+                      "    Properties: {Enabled: true, Version: !Ref V, Size: !Ref N}\n");
+    clock_t t0 = clock();
+    diag_list d = check(t, NULL);
+    assert_true(seconds_since(t0) < 20.0);
+    tenet_diagnostic x;
+    assert_true(find(&d, "scenario-limit", 0, &x) >= 0);
+    assert_non_null(strstr(x.message, " more"));
+    assert_true(strlen(x.message) < 2000);
+    tenet_report_free(d.report);
+    free(t);
+}
+
+/* Before: each reference was looked up in a list of the ones seen (and the
+ * lists insertion-sorted), quadratic in the references of one resource. */
+static void test_many_references(void **state) {
+    (void)state;
+    enum { N = 20000 };
+    char *t = NULL;
+    size_t len = 0;
+    t = grow(t, &len, "Parameters:\n  P: {Type: String}\n");
+    for (int i = N - 1; i >= 0; i--) t = grow(t, &len, "  Q%d: {Type: String}\n", i);
+    t = grow(t, &len, "Conditions:\n");
+    for (int i = N - 1; i >= 0; i--) t = grow(t, &len, "  C%d: !Equals [!Ref P, x%d]\n", i, i);
+    t = grow(t, &len, "Resources:\n  R:\n    Type: AWS::X::Thing\n    Properties:\n"
+                      "      Names: [");
+    for (int i = 0; i < N; i++) t = grow(t, &len, "%s!If [C%d, a, b]", i ? ", " : "", i);
+    t = grow(t, &len, "]\n      Size: !Sub \"");
+    for (int i = 0; i < N; i++) t = grow(t, &len, "${Q%d}", i);
+    t = grow(t, &len, "\"\n");
+    clock_t t0 = clock();
+    diag_list d = check(t, NULL);
+    assert_true(seconds_since(t0) < 20.0);
+    assert_int_equal(count(&d, "scenario-limit"), 1);
+    tenet_report_free(d.report);
+    free(t);
+}
+
+/* Before: a 2 KB template whose aliases expand to ~300,000 values (within
+ * max_alias_nodes) was resolved once per scenario (256), taking minutes and
+ * gigabytes, and every message repeated the whole list. */
+static void test_alias_amplification(void **state) {
+    (void)state;
+    char *t = NULL;
+    size_t len = 0;
+    t = grow(t, &len, "Metadata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 5; i++)
+        t = grow(t, &len, "  a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+                 i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    t = grow(t, &len, "Parameters:\n  V: {Type: String, AllowedValues: [");
+    for (int i = 0; i < 300; i++) t = grow(t, &len, "%s'1.%d'", i ? ", " : "", i);
+    t = grow(t, &len, "]}\nResources:\n  R:\n    Type: AWS::X::Thing\n    Properties:\n"
+                      "      Enabled: true\n      Version: !Ref V\n      Size: tiny\n"
+                      "      Names: *a4\n      Config: {Inner: *a4}\n      Items: [*a4, *a4]\n");
+    clock_t t0 = clock();
+    diag_list d = check(t, NULL);
+    assert_true(seconds_since(t0) < 20.0);
+    tenet_diagnostic x;
+    assert_true(find(&d, "scenario-limit", 0, &x) >= 0);
+    assert_non_null(strstr(x.message, "values per scenario"));
+    for (size_t i = 0; i < d.n; i++) {
+        assert_int_equal(tenet_report_get(d.report, i, &x), TENET_OK);
+        assert_true(strlen(x.message) < 2000);
+    }
+    tenet_report_free(d.report);
+    free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intrinsic_detection),
@@ -1166,6 +1265,9 @@ int main(void) {
         cmocka_unit_test(test_nested_if_bound),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_detect_and_registry),
+        cmocka_unit_test(test_many_allowed_values),
+        cmocka_unit_test(test_many_references),
+        cmocka_unit_test(test_alias_amplification),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -133,6 +133,80 @@ static void test_long_line_caret_near_the_end(void **state) {
     assert_int_equal(column_of(l2, (size_t)(z - l2)), (size_t)(strchr(l3, '^') - l3));
 }
 
+/* Display columns of s[0..off): ASCII and the ellipsis take one, the CJK
+ * character U+3042 (E3 81 82) two. */
+static size_t width_of(const char *s, size_t off) {
+    size_t col = 0;
+    for (size_t i = 0; i < off;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xE2) {
+            i += 3;
+            col += 1;
+        } else if (c == 0xE3) {
+            i += 3;
+            col += 2;
+        } else {
+            i++;
+            col++;
+        }
+    }
+    return col;
+}
+
+static void test_long_line_with_wide_characters(void **state) {
+    (void)state;
+    /* "a" then 200 two-column characters, then the target: the left cut
+     * falls in the middle of a wide character, which becomes a blank so
+     * that every column after it stays where it was. */
+    char line[1 + 200 * 3 + 7];
+    line[0] = 'a';
+    for (size_t i = 0; i < 200; i++)
+        memcpy(line + 1 + 3 * i, "\xE3\x81\x82", 3);
+    memcpy(line + 1 + 600, "TARGET", 7);
+    const char *out = frame(line, 1, 202, 208);
+    const char *l2 = strchr(out, '\n') + 1;
+    const char *l3 = strchr(l2, '\n') + 1;
+    const char *eol = strchr(l2, '\n');
+    assert_true(strncmp(l2, "1 | \xE2\x80\xA6", 7) == 0);
+    assert_true(width_of(l2, (size_t)(eol - l2)) - 4 <= TN_FRAME_MAX_COLUMNS);
+    const char *target = strstr(l2, "TARGET");
+    assert_non_null(target);
+    const char *caret = strchr(l3, '^');
+    assert_non_null(caret);
+    assert_int_equal(width_of(l2, (size_t)(target - l2)), (size_t)(caret - l3));
+    assert_true(strncmp(caret, "^^^^^^\n", 7) == 0);
+    /* Every printed character is whole: no byte of a split sequence. */
+    for (const char *p = l2 + 7; p < eol; p++)
+        assert_true((unsigned char)*p != 0x81 || (unsigned char)p[-1] == 0xE3);
+}
+
+static void test_wide_character_underlined(void **state) {
+    (void)state;
+    /* A two-column character gets two carets; the tab before it expands. */
+    assert_string_equal(frame("k:\t\xE3\x81\x82!", 1, 4, 5),
+                        "  |\n1 | k:  \xE3\x81\x82!\n  |     ^^\n");
+}
+
+static void test_tabs_in_a_cut_line(void **state) {
+    (void)state;
+    /* Tabs before the window count their full width when the window is
+     * placed, so the caret still lands under the target. */
+    char line[512];
+    size_t n = 0;
+    for (size_t i = 0; i < 60; i++) {
+        line[n++] = 'x';
+        line[n++] = '\t';
+    }
+    memcpy(line + n, "TARGET", 7);
+    const char *out = frame(line, 1, (uint32_t)n + 1, (uint32_t)n + 7);
+    const char *l2 = strchr(out, '\n') + 1;
+    const char *l3 = strchr(l2, '\n') + 1;
+    const char *target = strstr(l2, "TARGET");
+    assert_non_null(target);
+    assert_null(strchr(l2, '\t')); /* tabs are printed as spaces */
+    assert_int_equal(width_of(l2, (size_t)(target - l2)), (size_t)(strchr(l3, '^') - l3));
+}
+
 static void test_lines_index(void **state) {
     (void)state;
     tn_lines l;
@@ -182,6 +256,9 @@ int main(void) {
         cmocka_unit_test(test_control_characters_are_neutralised),
         cmocka_unit_test(test_long_line_is_cut_around_the_caret),
         cmocka_unit_test(test_long_line_caret_near_the_end),
+        cmocka_unit_test(test_long_line_with_wide_characters),
+        cmocka_unit_test(test_wide_character_underlined),
+        cmocka_unit_test(test_tabs_in_a_cut_line),
         cmocka_unit_test(test_lines_index),
         cmocka_unit_test(test_gutter_and_colour),
     };

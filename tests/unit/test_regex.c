@@ -115,8 +115,38 @@ static void test_catastrophic(void **state) {
     tn_regex_match_data_free(md);
 }
 
+/* Limits travel with the match data: a pattern that needs a few hundred
+ * backtracking steps fails under a tiny limit and succeeds by default. */
+static void test_configurable_limits(void **state) {
+    (void)state;
+    tn_regex *re = re_ok("^(a|ab)*c$");
+    const char *s = "abababababababababababababababababababababxc";
+    void *def = tn_regex_match_data_new();
+    void *tight = tn_regex_match_data_new_limits(10, 0);
+    void *shallow = tn_regex_match_data_new_limits(0, 2);
+    assert_non_null(def);
+    assert_non_null(tight);
+    assert_non_null(shallow);
+    assert_int_equal(tn_regex_match(re, s, strlen(s), def, NULL, NULL), 0);
+    assert_int_equal(tn_regex_match(re, s, strlen(s), tight, NULL, NULL), TENET_ELIMIT);
+    assert_int_equal(tn_regex_match(re, "ababc", 5, def, NULL, NULL), 1);
+    /* the depth limit binds the interpreter (JIT ignores it): never a crash */
+    int rc = tn_regex_match(re, s, strlen(s), shallow, NULL, NULL);
+    assert_true(rc == 0 || rc == TENET_ELIMIT);
+    /* huge limits saturate instead of wrapping to a tiny one */
+    void *huge = tn_regex_match_data_new_limits((size_t)-1, (size_t)-1);
+    assert_non_null(huge);
+    assert_int_equal(tn_regex_match(re, s, strlen(s), huge, NULL, NULL), 0);
+    tn_regex_match_data_free(huge);
+    tn_regex_match_data_free(def);
+    tn_regex_match_data_free(tight);
+    tn_regex_match_data_free(shallow);
+    tn_regex_free(re);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_configurable_limits),
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_capture),
         cmocka_unit_test(test_compile_error),
