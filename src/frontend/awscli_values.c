@@ -3,12 +3,16 @@
  * file:// contents, and --cli-input-json / --cli-input-yaml. Like the CLI,
  * JSON and shorthand apply only to structured parameters; the CLI knows
  * which those are from the service model, tenet from the field's type. */
+#define _POSIX_C_SOURCE 200809L /* open, fstat, fdopen */
 #include "frontend/awscli.h"
 #include "util/buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE (16u << 20)
 #define MAX_DEPTH 64
@@ -325,9 +329,25 @@ static char *read_file(tn_cli_ctx *c, const char *rel, size_t *len, const char *
     *why = NULL;
     if (!*full)
         return NULL;
-    FILE *f = fopen(*full, "rb");
+    /* Only regular files: the command comes from the input, and a FIFO or a
+     * terminal named there would block the check for ever. O_NONBLOCK keeps
+     * even the open of a FIFO from waiting for a writer. */
+    int fd = open(*full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *why = tn_arena_strdup(c->arena, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (!regular) {
+        *why = "not a regular file";
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         *why = tn_arena_strdup(c->arena, strerror(errno));
+        close(fd);
         return NULL;
     }
     tn_buf b = {0};

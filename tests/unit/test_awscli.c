@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char PACK[] =
@@ -306,6 +307,22 @@ static void test_cli_input_json(void **state) {
     assert_string_equal(param(&r[1], "NumNodeGroups"), "5");
     assert_int_equal(r[2].nnotes, 1);
     assert_non_null(strstr(r[2].notes[0].message, "cannot read file://missing.json"));
+    assert_int_equal(unlink(path), 0);
+
+    /* A FIFO (or a terminal, a device) named by the input is not read: it
+     * used to block the check for ever. The alarm turns a hang into a
+     * failure. */
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    alarm(20);
+    r = parse_file("aws testsvc create-thing-group --cli-input-json file://fifo\n"
+                   "aws testsvc create-thing-group --cli-input-json file:///dev/zero\n",
+                   input, &n);
+    alarm(0);
+    assert_int_equal(n, 2);
+    assert_int_equal(r[0].nnotes, 1);
+    assert_non_null(strstr(r[0].notes[0].message, "not a regular file"));
+    assert_non_null(strstr(r[1].notes[0].message, "not a regular file"));
     assert_int_equal(unlink(path), 0);
     assert_int_equal(rmdir(dir), 0);
 }
