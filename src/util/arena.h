@@ -19,7 +19,8 @@ void tn_arena_init(tn_arena *a);
 /* 16-byte aligned; NULL on allocation failure. size 0 returns a valid pointer. */
 void *tn_arena_alloc(tn_arena *a, size_t size);
 void *tn_arena_calloc(tn_arena *a, size_t count, size_t size);
-/* Copies `len` bytes and appends a NUL. */
+/* Copies `len` bytes and appends a NUL. Strings (these and the sprintf
+ * ones) are packed without alignment. */
 char *tn_arena_strndup(tn_arena *a, const char *s, size_t len);
 char *tn_arena_strdup(tn_arena *a, const char *s);
 char *tn_arena_sprintf(tn_arena *a, const char *fmt, ...)
@@ -29,6 +30,18 @@ char *tn_arena_sprintf(tn_arena *a, const char *fmt, ...)
     ;
 char *tn_arena_vsprintf(tn_arena *a, const char *fmt, va_list ap);
 void tn_arena_release(tn_arena *a);
+
+/* A point to return to: tn_arena_rollback() frees everything allocated
+ * after tn_arena_mark() (pointers to it become invalid) and reuses the
+ * memory, so a structure built speculatively and then dropped costs no
+ * fresh pages. No tn_arena_adopt() on the arena in between. */
+typedef struct tn_arena_mark {
+    tn_arena_chunk *head, *next; /* head chunk and its successor when marked */
+    size_t used, total;
+} tn_arena_mark;
+
+tn_arena_mark tn_arena_mark_get(const tn_arena *a);
+void tn_arena_rollback(tn_arena *a, const tn_arena_mark *m);
 /* Moves every chunk of `src` into `dst` (pointers into them stay valid and
  * now live as long as `dst`); `src` is left empty. Never fails. */
 void tn_arena_adopt(tn_arena *dst, tn_arena *src);

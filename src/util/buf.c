@@ -2,6 +2,7 @@
 #include "buf.h"
 
 #include "alloc.h"
+#include "fmt.h"
 #include "utf8.h"
 
 #include "tenet/common.h"
@@ -52,6 +53,25 @@ void tn_buf_printf(tn_buf *b, const char *fmt, ...) {
         return;
     va_list ap, copy;
     va_start(ap, fmt);
+    /* The simple formats (fmt.h) without stdio. */
+    va_copy(copy, ap);
+    long fast = tn_fmt(b->ptr ? b->ptr + b->size : NULL, b->ptr ? b->cap - b->size - 1 : 0, fmt,
+                       copy);
+    va_end(copy);
+    if (fast >= 0) {
+        if (b->ptr && (size_t)fast < b->cap - b->size) {
+            b->size += (size_t)fast;
+            b->ptr[b->size] = '\0';
+        } else if (tn_buf_grow(b, (size_t)fast)) {
+            va_copy(copy, ap);
+            tn_fmt(b->ptr + b->size, (size_t)fast, fmt, copy);
+            va_end(copy);
+            b->size += (size_t)fast;
+            b->ptr[b->size] = '\0';
+        }
+        va_end(ap);
+        return;
+    }
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
