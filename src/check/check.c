@@ -132,8 +132,12 @@ static int expand_regions(check_state *st, const char ***out, size_t *nout) {
     return TENET_OK;
 }
 
-static int parse_doc(check_state *st, const char *text, size_t len, tenet_error *perr) {
+/* Parses the input in place (the text outlives the document), dropping
+ * what `pruner` says the frontend will not read (NULL: build all). */
+static int parse_doc(check_state *st, const char *text, size_t len, const tn_doc_pruner *pruner,
+                     tenet_error *perr) {
     const tenet_check_options *o = st->opts;
+    tn_doc_load how = {true, pruner};
     tn_doc_limits lim = {
         o->max_input_bytes ? o->max_input_bytes : DEFAULT_MAX_INPUT,
         o->max_depth ? o->max_depth : DEFAULT_MAX_DEPTH,
@@ -141,7 +145,7 @@ static int parse_doc(check_state *st, const char *text, size_t len, tenet_error 
         o->max_scalar_bytes ? o->max_scalar_bytes : DEFAULT_MAX_SCALAR,
     };
     memset(perr, 0, sizeof *perr);
-    int rc = tn_doc_parse(&st->doc, text, len, st->name, &lim, perr);
+    int rc = tn_doc_parse_with(&st->doc, text, len, st->name, &lim, &how, perr);
     if (rc != TENET_OK) {
         st->doc = NULL;
         if (!perr->code)
@@ -179,6 +183,23 @@ static int add_doc_notes(check_state *st) {
     return TENET_OK;
 }
 
+/* A pruned document stands when the pruning was for the frontend judging it
+ * (`holds`) and no duplicate key can have hidden what a pruner saw;
+ * otherwise it is parsed again in full (TENET_OK, or the error of parsing
+ * again). */
+static int unprune(check_state *st, const char *text, size_t len, bool holds, tenet_error *perr) {
+    if (!st->doc || !st->doc->pruned)
+        return TENET_OK;
+    bool dup = false;
+    for (size_t i = 0; i < st->doc->nnotes && !dup; i++)
+        dup = st->doc->notes[i].code && strcmp(st->doc->notes[i].code, "duplicate-key") == 0;
+    if (holds && !dup)
+        return TENET_OK;
+    tn_doc_free(st->doc);
+    st->doc = NULL;
+    return parse_doc(st, text, len, NULL, perr);
+}
+
 static const tn_frontend *choose_frontend(check_state *st, const char *text, size_t len,
                                           int *rc) {
     const char *want = st->opts->input_format;
@@ -191,7 +212,10 @@ static const tn_frontend *choose_frontend(check_state *st, const char *text, siz
                         want, tn_frontend_names());
             return NULL;
         }
-        if (fe->needs_doc && parse_doc(st, text, len, &perr) != TENET_OK) {
+        tn_doc_pruner pruner;
+        bool prune = tn_frontend_pruner(fe, st->rs, &pruner);
+        if (fe->needs_doc && (parse_doc(st, text, len, prune ? &pruner : NULL, &perr) != TENET_OK ||
+                              unprune(st, text, len, true, &perr) != TENET_OK)) {
             st->e = perr;
             *rc = fail(st, perr.code);
             return NULL;
@@ -207,12 +231,24 @@ static const tn_frontend *choose_frontend(check_state *st, const char *text, siz
         }
         return fe;
     }
-    int prc = parse_doc(st, text, len, &perr);
+    tn_prune_guess guess;
+    tn_doc_pruner pruner;
+    tn_frontend_guess_pruner(&guess, st->rs, &pruner);
+    int prc = parse_doc(st, text, len, &pruner, &perr);
     if (prc == TENET_ENOMEM) {
         *rc = fail(st, TENET_ENOMEM);
         return NULL;
     }
     const tn_frontend *fe = tn_frontend_detect(text, len, st->doc);
+    if (st->doc && st->doc->pruned) {
+        prc = unprune(st, text, len, tn_frontend_guess_holds(&guess, fe), &perr);
+        if (prc == TENET_ENOMEM) {
+            *rc = fail(st, TENET_ENOMEM);
+            return NULL;
+        }
+        if (!st->doc || !st->doc->pruned) /* parsed again in full */
+            fe = tn_frontend_detect(text, len, st->doc);
+    }
     if (fe && (!fe->needs_doc || st->doc))
         return fe;
     if (prc != TENET_OK) {

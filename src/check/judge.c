@@ -31,6 +31,7 @@ typedef struct judge_state {
     TN_VEC(collected) items;
     tn_strmap seen; /* key → index+1 of the first occurrence in items */
     tn_buf key;     /* scratch for the key of the finding being collected */
+    tn_arena *arena; /* for what lives as long as this judgement */
     size_t variant;
     int rc;
 } judge_state;
@@ -89,7 +90,7 @@ static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
         }
         return 0;
     }
-    char *key = tn_arena_alloc(run->arena, klen);
+    char *key = tn_arena_alloc(st->arena, klen);
     if (!key)
         return st->rc = TENET_ENOMEM;
     memcpy(key, kb->ptr, klen);
@@ -132,11 +133,11 @@ static int add_finding(tn_run *run, const collected *c, const char *scenario) {
 
 /* Records every rule the subject was judged by (for reports that list
  * passes too), in ruleset order: those applying to any of its variants. */
-static int note_judged(tn_run *run, tn_subject *const *variants, size_t n) {
+static int note_judged(tn_run *run, tn_subject *const *variants, size_t n, tn_arena *arena) {
     const tenet_ruleset *rs = run->rs;
     if (!rs || rs->nrules == 0)
         return TENET_OK;
-    const char **ids = tn_arena_calloc(run->arena, rs->nrules, sizeof *ids);
+    const char **ids = tn_arena_calloc(arena, rs->nrules, sizeof *ids);
     if (!ids)
         return TENET_ENOMEM;
     size_t k = 0;
@@ -162,13 +163,23 @@ int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
     if (fresh < 0)
         return fresh;
     run->subjects += (size_t)fresh;
-    int jrc = note_judged(run, variants, n);
-    if (jrc != TENET_OK)
-        return jrc;
+    /* What judging allocates (messages, reasons, keys) is copied by the
+     * report when kept, and most findings repeat across variants: it lives
+     * only as long as this judgement, not as long as the check. */
+    tn_arena scratch;
+    tn_arena_init(&scratch);
+    int rc = note_judged(run, variants, n, &scratch);
+    if (rc != TENET_OK) {
+        tn_arena_release(&scratch);
+        return rc;
+    }
     judge_state st;
     memset(&st, 0, sizeof st);
     st.run = run;
-    int rc = TENET_OK;
+    st.arena = &scratch;
+    tn_arena *eval_arena = run->eval ? run->eval->arena : NULL;
+    if (run->eval)
+        run->eval->arena = &scratch;
     for (size_t i = 0; i < n && rc == TENET_OK; i++) {
         st.variant = i;
         int r = tn_eval_subject(run->eval, variants[i], collect, &st);
@@ -183,9 +194,12 @@ int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
         const char *scenario = c->count == n ? NULL : variants[c->variant]->scenario;
         rc = add_finding(run, c, scenario);
     }
+    if (run->eval)
+        run->eval->arena = eval_arena;
     TN_VEC_FREE(st.items);
     tn_strmap_free(&st.seen);
     tn_buf_free(&st.key);
+    tn_arena_release(&scratch);
     return rc;
 }
 

@@ -27,6 +27,7 @@ typedef struct jparser {
     TN_VEC(jframe) frames;
     TN_VEC(tn_node *) kids;
     tn_buf sb; /* decoded string scratch */
+    tn_doc_prune prune;
 } jparser;
 
 static uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
@@ -339,6 +340,8 @@ static int parse_literal(jparser *p, tn_node **out) {
 }
 
 static int add_child(jparser *p, tn_node *n) {
+    if (!(n = tn_doc_prune_done(&p->prune, p->doc, n, p->frames.n)))
+        return nomem(p);
     if (p->frames.n == 0) {
         p->doc->root = n;
         return TENET_OK;
@@ -395,6 +398,25 @@ static int parse_key(jparser *p) {
     return TENET_OK;
 }
 
+/* Asks the pruner about the object or array about to start, when it is the
+ * value of a member (before anything of it is allocated). */
+static void prune_ask(jparser *p) {
+    size_t depth = p->frames.n;
+    if (!tn_doc_prune_wanted(&p->prune, depth))
+        return;
+    const jframe *top = &p->frames.v[depth - 1];
+    if (top->node->type != TN_NODE_MAP || (p->kids.n - top->first) % 2 == 0)
+        return;
+    tn_doc_level lv[TN_DOC_PRUNE_MAX_DEPTH];
+    for (size_t i = 0; i < depth; i++) {
+        size_t end = i + 1 < depth ? p->frames.v[i + 1].first : p->kids.n;
+        lv[i].node = p->frames.v[i].node;
+        lv[i].kids = (const tn_node *const *)(p->kids.v + p->frames.v[i].first);
+        lv[i].n = end - p->frames.v[i].first;
+    }
+    tn_doc_prune_ask(&p->prune, p->doc, lv, depth);
+}
+
 static int parse(jparser *p) {
     skip_ws(p);
     if (p->pos >= p->len)
@@ -411,6 +433,7 @@ static int parse(jparser *p) {
                 if (p->frames.n >= p->lim.max_depth)
                     return tn_error_set(p->err, TENET_ELIMIT, p->doc->name, p->line, p->col,
                                         "nesting too deep (limit %zu)", p->lim.max_depth);
+                prune_ask(p);
                 if (!(n = new_node(p, c == '{' ? TN_NODE_MAP : TN_NODE_SEQ)))
                     return nomem(p);
                 jframe f = {n, p->kids.n};
@@ -467,17 +490,18 @@ static int parse(jparser *p) {
     }
 }
 
-int tn_doc_parse_json(tn_doc **out, const char *text, size_t len, const char *name,
-                      const tn_doc_limits *limits, tenet_error *err) {
+int tn_doc_load_json(tn_doc **out, const char *text, size_t len, const char *name,
+                     const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err) {
     *out = NULL;
     jparser p;
     memset(&p, 0, sizeof p);
+    p.prune.pruner = how ? how->pruner : NULL;
     p.lim = tn_doc_limits_resolve(limits);
     p.err = err;
     if (len > p.lim.max_input_bytes)
         return tn_error_set(err, TENET_ELIMIT, name ? name : "<input>", 0, 0,
                             "input is larger than the limit of %zu bytes", p.lim.max_input_bytes);
-    int rc = tn_doc_create(&p.doc, text, len, name, err);
+    int rc = tn_doc_create(&p.doc, text, len, name, how && how->borrow_text, err);
     if (rc != TENET_OK)
         return rc;
     p.doc->is_json = true;

@@ -12,8 +12,42 @@
 tn_doc_limits tn_doc_limits_resolve(const tn_doc_limits *limits);
 
 /* A new document owning an arena copy of `text` (a leading UTF-8 BOM is
- * dropped) and of `name` (NULL = "<input>"). TENET_OK or TENET_ENOMEM. */
-int tn_doc_create(tn_doc **out, const char *text, size_t len, const char *name, tenet_error *err);
+ * dropped; with `borrow` the text is used in place) and of `name` (NULL =
+ * "<input>"). TENET_OK or TENET_ENOMEM. */
+int tn_doc_create(tn_doc **out, const char *text, size_t len, const char *name, bool borrow,
+                  tenet_error *err);
+
+/* The loaders with load options (`how` may be NULL). */
+int tn_doc_load_yaml(tn_doc **out, const char *text, size_t len, const char *name,
+                     const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err);
+int tn_doc_load_json(tn_doc **out, const char *text, size_t len, const char *name,
+                     const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err);
+
+/* Pruning while loading (tn_doc_pruner), shared by both loaders: a loader
+ * asks tn_doc_prune_ask() before building a collection value of a mapping,
+ * and passes every completed node through tn_doc_prune_done(). */
+#define TN_DOC_PRUNE_MAX_DEPTH 8
+
+typedef struct tn_doc_prune {
+    const tn_doc_pruner *pruner; /* NULL: never prune */
+    bool active;                 /* building a value that is to be dropped */
+    bool keep;                   /* ... which turned out to hold what must stay */
+    size_t depth;                /* open frames when it started */
+    size_t nnotes;               /* document notes when it started */
+    tn_arena_mark mark;          /* document arena when it started */
+    tn_node *dropped;            /* the null node every dropped value becomes */
+} tn_doc_prune;
+
+/* Whether to ask: a pruner is set, nothing is being dropped yet, and the
+ * value sits at most max_depth deep. */
+bool tn_doc_prune_wanted(const tn_doc_prune *ps, size_t depth);
+/* Asks the pruner about the value under levels[depth - 1]'s last key and
+ * starts dropping it when told to. */
+void tn_doc_prune_ask(tn_doc_prune *ps, tn_doc *doc, const tn_doc_level *levels, size_t depth);
+/* Called with each completed node and the number of open frames: returns
+ * the node to add, which is a placeholder when the dropped value just
+ * completed, or NULL when out of memory. */
+tn_node *tn_doc_prune_done(tn_doc_prune *ps, tn_doc *doc, tn_node *node, size_t depth);
 
 /* Records a non-fatal note; `code` must be a static string. 0 or -1 (memory). */
 int tn_doc_add_note(tn_doc *doc, const tn_span *span, const char *code, const char *message);

@@ -26,10 +26,16 @@ tn_doc_limits tn_doc_limits_resolve(const tn_doc_limits *limits) {
         l.max_alias_nodes = 1000000;
     if (!l.max_scalar_bytes)
         l.max_scalar_bytes = (size_t)16 << 20;
+    /* Node lengths and spans are 32-bit. */
+    if (l.max_input_bytes > UINT32_MAX)
+        l.max_input_bytes = UINT32_MAX;
+    if (l.max_scalar_bytes > UINT32_MAX)
+        l.max_scalar_bytes = UINT32_MAX;
     return l;
 }
 
-int tn_doc_create(tn_doc **out, const char *text, size_t len, const char *name, tenet_error *err) {
+int tn_doc_create(tn_doc **out, const char *text, size_t len, const char *name, bool borrow,
+                  tenet_error *err) {
     *out = NULL;
     tn_doc *doc = tn_calloc(1, sizeof *doc);
     if (!doc)
@@ -39,7 +45,8 @@ int tn_doc_create(tn_doc **out, const char *text, size_t len, const char *name, 
         text += 3;
         len -= 3;
     }
-    char *copy = tn_arena_strndup(&doc->arena, len ? text : "", len);
+    const char *copy =
+        borrow ? (len ? text : "") : tn_arena_strndup(&doc->arena, len ? text : "", len);
     doc->name = tn_arena_strdup(&doc->arena, name ? name : "<input>");
     if (!copy || !doc->name) {
         tn_doc_free(doc);
@@ -364,6 +371,21 @@ int tn_doc_decode_text(const char *data, size_t len, const char **text, size_t *
 
 int tn_doc_parse(tn_doc **out, const char *text, size_t len, const char *name,
                  const tn_doc_limits *limits, tenet_error *err) {
+    return tn_doc_parse_with(out, text, len, name, limits, NULL, err);
+}
+
+int tn_doc_parse_yaml(tn_doc **out, const char *text, size_t len, const char *name,
+                      const tn_doc_limits *limits, tenet_error *err) {
+    return tn_doc_load_yaml(out, text, len, name, limits, NULL, err);
+}
+
+int tn_doc_parse_json(tn_doc **out, const char *text, size_t len, const char *name,
+                      const tn_doc_limits *limits, tenet_error *err) {
+    return tn_doc_load_json(out, text, len, name, limits, NULL, err);
+}
+
+int tn_doc_parse_with(tn_doc **out, const char *text, size_t len, const char *name,
+                      const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err) {
     *out = NULL;
     size_t i = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -371,10 +393,10 @@ int tn_doc_parse(tn_doc **out, const char *text, size_t len, const char *name,
     while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
         i++;
     if (i == len || (text[i] != '{' && text[i] != '['))
-        return tn_doc_parse_yaml(out, text, len, name, limits, err);
+        return tn_doc_load_yaml(out, text, len, name, limits, how, err);
     tenet_error jerr;
     tn_error_clear(&jerr);
-    int rc = tn_doc_parse_json(out, text, len, name, limits, &jerr);
+    int rc = tn_doc_load_json(out, text, len, name, limits, how, &jerr);
     if (rc != TENET_EPARSE) {
         if (rc != TENET_OK && err)
             *err = jerr;
@@ -383,7 +405,7 @@ int tn_doc_parse(tn_doc **out, const char *text, size_t len, const char *name,
     /* Not JSON; it may still be YAML flow style (comments, unquoted words). */
     tenet_error yerr;
     tn_error_clear(&yerr);
-    int yrc = tn_doc_parse_yaml(out, text, len, name, limits, &yerr);
+    int yrc = tn_doc_load_yaml(out, text, len, name, limits, how, &yerr);
     if (yrc == TENET_OK)
         return TENET_OK;
     if (err)

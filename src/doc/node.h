@@ -34,6 +34,9 @@ typedef struct tn_pair {
     tn_node *value;
 } tn_pair;
 
+/* 64 bytes: documents hold hundreds of thousands of nodes, so lengths are
+ * 32-bit (the loaders cap scalars and inputs at 4 GiB) and a node's value
+ * and children share storage (a scalar has none of the latter: n is 0). */
 struct tn_node {
     tn_node_type type;
     bool quoted;     /* scalar was quoted (YAML '...'/"...", any JSON string) */
@@ -41,18 +44,20 @@ struct tn_node {
     tn_span span;
     /* Scalars: raw text, NUL-terminated (for strings: the decoded value). */
     const char *str;
-    size_t len;
-    union {
-        bool b;
-        int64_t i;
-        double f;
-    } as;
+    uint32_t len;
     /* Sequences: items[n]; mappings: pairs[n] in document order. */
-    size_t n;
+    uint32_t n;
     union {
-        tn_node **items;
-        tn_pair *pairs;
-    } ch;
+        union {
+            bool b;
+            int64_t i;
+            double f;
+        } as; /* scalars */
+        union {
+            tn_node **items;
+            tn_pair *pairs;
+        } ch; /* sequences and mappings */
+    };
 };
 
 /* Problems found while loading that do not stop it (duplicate keys,
@@ -68,10 +73,10 @@ typedef struct tn_doc_note {
 #define TN_DOC_MAX_DEPTH_CEILING 1000
 
 typedef struct tn_doc_limits {
-    size_t max_input_bytes;  /* default 64 MiB */
+    size_t max_input_bytes;  /* default 64 MiB, at most 4 GiB */
     size_t max_depth;        /* default 256, at most TN_DOC_MAX_DEPTH_CEILING */
     size_t max_alias_nodes;  /* default 1,000,000 */
-    size_t max_scalar_bytes; /* default 16 MiB */
+    size_t max_scalar_bytes; /* default 16 MiB, at most 4 GiB */
 } tn_doc_limits;
 
 typedef struct tn_doc {
@@ -81,9 +86,50 @@ typedef struct tn_doc {
     const char *text;   /* the UTF-8 text the spans refer to (BOM stripped, UTF-16 transcoded) */
     size_t len;
     bool is_json;       /* loaded by the JSON parser */
+    bool pruned;        /* a pruner dropped at least one value (tn_doc_load) */
     tn_doc_note *notes;
     size_t nnotes;
 } tn_doc;
+
+/* One open mapping or sequence on the way from the root to a value being
+ * loaded, and its children so far: a mapping's alternate key, value, key,
+ * value, ..., and end with the key of the value being loaded. */
+typedef struct tn_doc_level {
+    const tn_node *node;
+    const tn_node *const *kids;
+    size_t n;
+} tn_doc_level;
+
+/* Lets a consumer that knows what it will read drop the rest while loading,
+ * so large documents cost what is used. Asked before a mapping value that
+ * is itself a mapping or sequence is built, at most `max_depth` levels
+ * deep (levels[0] is the root, levels[depth - 1] the mapping holding the
+ * value). A dropped value is still parsed and checked (duplicate keys,
+ * limits) but replaced by a null node without a span (shared by all of
+ * them), and doc->pruned is set; a value holding an anchor or a duplicate
+ * key is kept. */
+typedef struct tn_doc_pruner {
+    bool (*drop)(void *ctx, const tn_doc_level *levels, size_t depth);
+    /* Optional: asked about a value to be dropped once it is loaded; true
+     * keeps it after all (a mapping turned out to hold a key that is read). */
+    bool (*keep)(void *ctx, const tn_node *value);
+    void *ctx;
+    size_t max_depth;
+} tn_doc_pruner;
+
+/* For pruners: the key whose value is being loaded at a mapping level (a
+ * scalar with text), or NULL; the last value of `key` among the level's
+ * completed pairs (the last of duplicates wins, as in lookups), or NULL. */
+const tn_node *tn_doc_level_key(const tn_doc_level *lv);
+const tn_node *tn_doc_level_get(const tn_doc_level *lv, const char *key);
+
+/* How to load, beyond the limits (tn_doc_parse_with). */
+typedef struct tn_doc_load {
+    /* Point into the caller's text instead of copying it: the text must
+     * outlive the document. */
+    bool borrow_text;
+    const tn_doc_pruner *pruner; /* NULL: build everything */
+} tn_doc_load;
 
 /* Prepares raw input bytes: strips a UTF-8 BOM, transcodes UTF-16 with BOM.
  * On success *text points either into `data` or into a tn_malloc'd buffer
@@ -102,6 +148,9 @@ int tn_doc_parse_yaml(tn_doc **out, const char *text, size_t len, const char *na
                       const tn_doc_limits *limits, tenet_error *err);
 int tn_doc_parse_json(tn_doc **out, const char *text, size_t len, const char *name,
                       const tn_doc_limits *limits, tenet_error *err);
+/* tn_doc_parse with load options (`how` may be NULL: copy, build everything). */
+int tn_doc_parse_with(tn_doc **out, const char *text, size_t len, const char *name,
+                      const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err);
 void tn_doc_free(tn_doc *doc);
 
 /* Lookups. Mapping keys compare as strings (raw scalar text). Return NULL if

@@ -141,8 +141,10 @@ typedef struct builder {
     TN_VEC(frame) frames;
     TN_VEC(tn_node *) kids;
     tn_strmap anchors;
-    tn_strmap tags; /* interned tag strings */
+    tn_strmap tags;      /* interned tag strings */
+    tn_arena tag_arena;  /* their copies, apart: pruning rolls the document arena back */
     size_t alias_nodes;
+    tn_doc_prune prune;
 } builder;
 
 static size_t sat_add(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
@@ -150,13 +152,16 @@ static size_t sat_add(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX :
 static int nomem(builder *b) { return tn_error_set(b->err, TENET_ENOMEM, b->doc->name, 0, 0, "out of memory"); }
 
 static int add_child(builder *b, tn_node *node, size_t count, const tn_span *extent) {
+    tn_span ext = *extent; /* `extent` may lie in a node that pruning drops */
+    if (!(node = tn_doc_prune_done(&b->prune, b->doc, node, b->frames.n)))
+        return nomem(b);
     if (b->frames.n == 0) {
         b->doc->root = node;
         return TENET_OK;
     }
     frame *f = &b->frames.v[b->frames.n - 1];
     f->count = sat_add(f->count, count);
-    f->last = *extent;
+    f->last = ext;
     f->has_last = true;
     return TN_VEC_PUSH(b->kids, node) == 0 ? TENET_OK : nomem(b);
 }
@@ -168,13 +173,15 @@ static const char *intern_tag(builder *b, const yaml_char_t *tag) {
     const char *t = tn_strmap_get(&b->tags, (const char *)tag, len);
     if (t)
         return t;
-    char *copy = tn_arena_strndup(&b->doc->arena, (const char *)tag, len);
+    char *copy = tn_arena_strndup(&b->tag_arena, (const char *)tag, len);
     if (!copy || tn_strmap_put(&b->tags, copy, len, copy) != 0)
         return NULL;
     return copy;
 }
 
 static int set_anchor(builder *b, const char *name, tn_node *node, size_t count) {
+    if (b->prune.active)
+        b->prune.keep = true; /* an alias may point into the value */
     anchor_ent *e = tn_arena_alloc(&b->doc->arena, sizeof *e);
     if (!e)
         return nomem(b);
@@ -272,10 +279,30 @@ static int on_alias(builder *b, const yaml_event_t *ev) {
     return add_child(b, e->node, e->count, &sp);
 }
 
+/* Asks the pruner about the collection about to start, when it is the value
+ * of a mapping key (before anything of it is allocated). */
+static void prune_ask(builder *b) {
+    size_t depth = b->frames.n;
+    if (!tn_doc_prune_wanted(&b->prune, depth))
+        return;
+    const frame *top = &b->frames.v[depth - 1];
+    if (top->node->type != TN_NODE_MAP || (b->kids.n - top->first) % 2 == 0)
+        return;
+    tn_doc_level lv[TN_DOC_PRUNE_MAX_DEPTH];
+    for (size_t i = 0; i < depth; i++) {
+        size_t end = i + 1 < depth ? b->frames.v[i + 1].first : b->kids.n;
+        lv[i].node = b->frames.v[i].node;
+        lv[i].kids = (const tn_node *const *)(b->kids.v + b->frames.v[i].first);
+        lv[i].n = end - b->frames.v[i].first;
+    }
+    tn_doc_prune_ask(&b->prune, b->doc, lv, depth);
+}
+
 static int on_start(builder *b, const yaml_event_t *ev, bool is_map) {
     tn_span sp = span_of(&b->cur, ev->start_mark, ev->end_mark);
     if (b->frames.n >= b->lim.max_depth)
         return limit_error(b, &sp, "nesting too deep", b->lim.max_depth);
+    prune_ask(b);
     tn_node *n = tn_arena_calloc(&b->doc->arena, 1, sizeof *n);
     if (!n)
         return nomem(b);
@@ -403,17 +430,18 @@ static int build(builder *b, yaml_parser_t *p) {
     }
 }
 
-int tn_doc_parse_yaml(tn_doc **out, const char *text, size_t len, const char *name,
-                      const tn_doc_limits *limits, tenet_error *err) {
+int tn_doc_load_yaml(tn_doc **out, const char *text, size_t len, const char *name,
+                     const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err) {
     *out = NULL;
     builder b;
     memset(&b, 0, sizeof b);
+    b.prune.pruner = how ? how->pruner : NULL;
     b.lim = tn_doc_limits_resolve(limits);
     b.err = err;
     if (len > b.lim.max_input_bytes)
         return tn_error_set(err, TENET_ELIMIT, name ? name : "<input>", 0, 0,
                             "input is larger than the limit of %zu bytes", b.lim.max_input_bytes);
-    int rc = tn_doc_create(&b.doc, text, len, name, err);
+    int rc = tn_doc_create(&b.doc, text, len, name, how && how->borrow_text, err);
     if (rc != TENET_OK)
         return rc;
     b.cur.s = (const unsigned char *)b.doc->text;
@@ -434,6 +462,7 @@ int tn_doc_parse_yaml(tn_doc **out, const char *text, size_t len, const char *na
     TN_VEC_FREE(b.kids);
     tn_strmap_free(&b.anchors);
     tn_strmap_free(&b.tags);
+    tn_arena_adopt(&b.doc->arena, &b.tag_arena); /* the tags live as long as the document */
     if (rc != TENET_OK) {
         tn_doc_free(b.doc);
         return rc;

@@ -46,39 +46,76 @@ static long field_index(const tn_kind *kind, const char *name) {
     return -1;
 }
 
-static const tn_value *string_value(tn_eval_ctx *ctx, const char *text) {
-    if (!text) return &k_absent;
-    tn_value *v = tn_arena_calloc(ctx->arena, 1, sizeof *v);
-    if (!v) return &k_oom;
-    v->kind = TN_V_STR;
-    v->text = text;
-    v->len = strlen(text);
-    return v;
-}
+/* State of one evaluation of one subject. */
+typedef struct tn_estate {
+    tn_eval_ctx *ctx;
+    const tn_subject *s;
+    bool oom;
+    /* The subject's pseudo-fields, made once per evaluation instead of being
+     * allocated at every use (they stay put while the evaluation runs). */
+    tn_value pseudo[TN_PSEUDO_TYPE + 1];
+    bool have_pseudo[TN_PSEUDO_TYPE + 1];
+} tn_estate;
 
-static const tn_value *pseudo_value(tn_eval_ctx *ctx, const tn_subject *s, tn_pseudo p) {
+/* Fills *v with pseudo-field p of s (kind ABSENT when s has none). */
+static void pseudo_fill(tn_value *v, const tn_subject *s, tn_pseudo p) {
+    const char *text = NULL;
+    memset(v, 0, sizeof *v);
     switch (p) {
     case TN_PSEUDO_REGION:
         if (!s->region) {
-            tn_value *v = tn_arena_calloc(ctx->arena, 1, sizeof *v);
-            if (!v) return &k_oom;
             v->kind = TN_V_UNKNOWN;
             v->reason = s->region_reason ? s->region_reason : "the region is not known";
-            return v;
+            return;
         }
-        return string_value(ctx, s->region);
-    case TN_PSEUDO_OPERATION: return string_value(ctx, tn_operation_name(s->op));
-    case TN_PSEUDO_FORMAT: return string_value(ctx, s->format);
-    case TN_PSEUDO_NAME: return string_value(ctx, s->name);
-    case TN_PSEUDO_KIND: return string_value(ctx, s->kind ? s->kind->name : NULL);
-    case TN_PSEUDO_TYPE: return string_value(ctx, s->type);
+        text = s->region;
+        break;
+    case TN_PSEUDO_OPERATION: text = tn_operation_name(s->op); break;
+    case TN_PSEUDO_FORMAT: text = s->format; break;
+    case TN_PSEUDO_NAME: text = s->name; break;
+    case TN_PSEUDO_KIND: text = s->kind ? s->kind->name : NULL; break;
+    case TN_PSEUDO_TYPE: text = s->type; break;
     case TN_PSEUDO_NONE: break;
     }
-    return &k_absent;
+    if (text) {
+        v->kind = TN_V_STR;
+        v->text = text;
+        v->len = strlen(text);
+    }
 }
+
+static const tn_value *pseudo_value(tn_eval_ctx *ctx, const tn_subject *s, tn_pseudo p) {
+    tn_value tmp;
+    pseudo_fill(&tmp, s, p);
+    if (tmp.kind == TN_V_ABSENT) return &k_absent;
+    tn_value *v = tn_arena_alloc(ctx->arena, sizeof *v);
+    if (!v) return &k_oom;
+    *v = tmp;
+    return v;
+}
+
+/* A pseudo-field of the subject under evaluation comes from es's slots. */
+static const tn_value *pseudo_of(tn_estate *es, tn_eval_ctx *ctx, const tn_subject *s,
+                                 tn_pseudo p) {
+    if (!es || s != es->s || p == TN_PSEUDO_NONE || p > TN_PSEUDO_TYPE)
+        return pseudo_value(ctx, s, p);
+    if (!es->have_pseudo[p]) {
+        pseudo_fill(&es->pseudo[p], s, p);
+        es->have_pseudo[p] = true;
+    }
+    return &es->pseudo[p];
+}
+
+static const tn_value *resolve(tn_estate *es, tn_eval_ctx *ctx, const tn_subject *s,
+                               const tn_fieldref *ref, const tn_value **before_out);
 
 const tn_value *tn_eval_resolve(tn_eval_ctx *ctx, const tn_subject *s, const tn_fieldref *ref,
                                 const tn_value **before_out) {
+    return resolve(NULL, ctx, s, ref, before_out);
+}
+
+static const tn_value *resolve(tn_estate *es, tn_eval_ctx *ctx, const tn_subject *s,
+                               const tn_fieldref *ref, const tn_value **before_out) {
     if (before_out) *before_out = NULL;
     if (!ctx || !s || !ref) return &k_absent;
     size_t nfield = ref->nhops;
@@ -103,7 +140,7 @@ const tn_value *tn_eval_resolve(tn_eval_ctx *ctx, const tn_subject *s, const tn_
         cur = v->link;
     }
     if (ref->pseudo == TN_PSEUDO_NONE) return &k_absent;
-    return pseudo_value(ctx, cur, ref->pseudo);
+    return pseudo_of(es, ctx, cur, ref->pseudo);
 }
 
 /* ---- conditions ------------------------------------------------------- */
@@ -115,11 +152,6 @@ typedef struct tn_leaf {
     int unknown_op; /* tn_opr of the first unknown operator, or -1 */
 } tn_leaf;
 
-typedef struct tn_estate {
-    tn_eval_ctx *ctx;
-    const tn_subject *s;
-    bool oom;
-} tn_estate;
 
 static tn_tri cond_rec(tn_estate *es, const tn_cond *c, tn_leaf *why) {
     memset(why, 0, sizeof *why);
@@ -130,7 +162,7 @@ static tn_tri cond_rec(tn_estate *es, const tn_cond *c, tn_leaf *why) {
     switch (c->type) {
     case TN_COND_FIELD: {
         const tn_value *before = NULL;
-        const tn_value *v = tn_eval_resolve(es->ctx, es->s, &c->ref, &before);
+        const tn_value *v = resolve(es, es->ctx, es->s, &c->ref, &before);
         if (v == &k_oom) es->oom = true;
         why->v = v;
         why->ref = &c->ref;
@@ -164,7 +196,7 @@ static tn_tri cond_rec(tn_estate *es, const tn_cond *c, tn_leaf *why) {
 
 tn_tri tn_eval_cond(tn_eval_ctx *ctx, const tn_subject *s, const tn_cond *c,
                     const tn_value **first_false, const tn_value **first_unknown) {
-    tn_estate es = {ctx, s, false};
+    tn_estate es = {.ctx = ctx, .s = s};
     tn_leaf why;
     if (first_false) *first_false = NULL;
     if (first_unknown) *first_unknown = NULL;
@@ -267,7 +299,7 @@ static const char *render_message(tn_estate *es, const tn_rule *rule) {
         }
         tn_fieldref ref;
         if (parse_placeholder(es->ctx, rule->kind, p + 1, (size_t)(close - p - 1), &ref)) {
-            const tn_value *v = tn_eval_resolve(es->ctx, es->s, &ref, NULL);
+            const tn_value *v = resolve(es, es->ctx, es->s, &ref, NULL);
             if (v == &k_oom) es->oom = true;
             tn_buf_puts(&b, tn_value_display(v, es->ctx->arena));
         } else {
@@ -319,7 +351,7 @@ static int eval_rule(tn_estate *es, const tn_rule *rule, tn_finding_fn cb, void 
     if (w == TN_TRUE && r == TN_FALSE) {
         f.verdict = TN_VERDICT_FAIL;
         f.severity = rule->severity;
-        if (rule->at) at = tn_eval_resolve(ctx, es->s, rule->at, NULL);
+        if (rule->at) at = resolve(es, ctx, es->s, rule->at, NULL);
         else at = rule->require ? rl.v : wl.v;
         f.message = render_message(es, rule);
     } else {
@@ -349,7 +381,7 @@ static int eval_rule(tn_estate *es, const tn_rule *rule, tn_finding_fn cb, void 
 int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload) {
     if (!ctx || !s || !ctx->arena) return TENET_EINVAL;
     if (!ctx->rs) return TENET_OK;
-    tn_estate es = {ctx, s, false};
+    tn_estate es = {.ctx = ctx, .s = s};
     for (size_t i = 0; i < ctx->rs->nrules; i++) {
         const tn_rule *rule = &ctx->rs->rules[i];
         if (!tn_eval_rule_applies(rule, s)) continue;

@@ -5,6 +5,7 @@
  * cfn_scenario.c. */
 #include "frontend/cfn.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_LINK_DEPTH 4
@@ -187,13 +188,17 @@ void tn_cfn_dispose(tn_cfn *cfn) {
     tn_strmap_free(&cfn->links);
 }
 
+static void forget_links(tn_cfn *cfn) {
+    tn_strmap_free(&cfn->links);
+    memset(&cfn->links, 0, sizeof cfn->links);
+}
+
 int tn_cfn_set_region(tn_cfn *cfn, const char *region, const char *reason) {
     cfn->region = region;
     cfn->region_reason =
         region != NULL ? NULL : (reason != NULL ? reason : "no region given (pass --region)");
     cfn->gen++;
-    tn_strmap_free(&cfn->links);
-    memset(&cfn->links, 0, sizeof cfn->links);
+    forget_links(cfn);
     return TENET_OK;
 }
 
@@ -217,10 +222,13 @@ typedef struct lookup_ctx {
 } lookup_ctx;
 
 static const tn_field *field_of(const tn_cfn_res *r, const tn_mapping_alt *alt) {
-    for (size_t f = 0; f < r->kind->nfields; f++)
-        for (size_t k = 0; k < r->map->fields[f].nalts; k++)
-            if (&r->map->fields[f].alts[k] == alt)
-                return &r->kind->fields[f];
+    for (size_t f = 0; f < r->kind->nfields; f++) {
+        /* whose array of alternatives holds `alt` (as addresses: the arrays differ) */
+        const tn_field_map *fm = &r->map->fields[f];
+        uintptr_t a = (uintptr_t)alt, lo = (uintptr_t)fm->alts;
+        if (fm->nalts > 0 && a >= lo && a < lo + fm->nalts * sizeof *fm->alts)
+            return &r->kind->fields[f];
+    }
     return NULL;
 }
 
@@ -337,29 +345,30 @@ const tn_subject *tn_cfn_linked_subject(tn_cfn_env *env, const tn_cfn_res *r) {
     tn_cfn *cfn = env->cfn;
     if (env->depth >= MAX_LINK_DEPTH || r->kind == NULL)
         return NULL;
+    /* Links live in env->arena, as long as the subject being judged: the
+     * cache is emptied between resources (judge_all), so a large template
+     * does not keep every linked variant until the end. */
     const char *sname = env->scn != NULL && env->scn->name != NULL ? env->scn->name : "";
-    char *key = tn_arena_sprintf(cfn->arena, "%s\x1f%s", r->name, sname);
+    size_t slen = strlen(sname), klen = r->name_len + 1 + slen;
+    char *key = tn_arena_alloc(env->arena, klen);
     if (key == NULL) {
         cfn->status = TENET_ENOMEM;
         return NULL;
     }
-    size_t klen = strlen(key);
+    memcpy(key, r->name, r->name_len);
+    key[r->name_len] = '\x1f';
+    memcpy(key + r->name_len + 1, sname, slen);
     tn_subject *s = tn_strmap_get(&cfn->links, key, klen);
     if (s != NULL)
         return s;
-    s = tn_arena_calloc(cfn->arena, 1, sizeof *s);
+    s = tn_arena_calloc(env->arena, 1, sizeof *s);
     if (s == NULL || tn_strmap_put(&cfn->links, key, klen, s) != 0) {
         cfn->status = TENET_ENOMEM;
         return NULL;
     }
     /* Cached before it is filled, so a cycle of references finds it. */
-    if (tn_cfn_build_subject(cfn, r, env->scn, env->depth + 1, cfn->arena, s) != TENET_OK) {
+    if (tn_cfn_build_subject(cfn, r, env->scn, env->depth + 1, env->arena, s) != TENET_OK) {
         cfn->status = cfn->status != TENET_OK ? cfn->status : TENET_ENOMEM;
-        return NULL;
-    }
-    /* The scenario (and its name) lives in a per-resource scratch arena. */
-    if (s->scenario != NULL && (s->scenario = tn_arena_strdup(cfn->arena, s->scenario)) == NULL) {
-        cfn->status = TENET_ENOMEM;
         return NULL;
     }
     return s;
@@ -471,8 +480,10 @@ static int judge_all(tn_cfn *cfn) {
             if (r->kind == NULL || tn_cfn_res_get(cfn, r->name, r->name_len) != r)
                 continue;
             rc = judge_resource(cfn, r, &scratch);
-            /* Subjects are judged and reported (the report copies what it
-             * keeps), so their memory can go before the next resource. */
+            /* Subjects and the subjects they link are judged and reported
+             * (the report copies what it keeps), so their memory can go
+             * before the next resource. */
+            forget_links(cfn);
             tn_arena_release(&scratch);
             tn_arena_init(&scratch);
         }

@@ -84,7 +84,7 @@ typedef struct tn_cfn {
     const char *region;
     const char *region_reason;
     unsigned gen;    /* bumped per region */
-    tn_strmap links; /* "<id>\x1f<scenario>" → tn_subject*, per region */
+    tn_strmap links; /* "<id>\x1f<scenario>" → tn_subject*, per resource judged */
     int status;      /* first allocation failure seen where no status can be returned */
     unsigned mark;   /* cycle search generation */
     size_t values;   /* values resolved so far (every region, scenario and link) */
@@ -108,6 +108,12 @@ int tn_cfn_set_region(tn_cfn *cfn, const char *region, const char *reason);
 const tn_cfn_param *tn_cfn_param_get(const tn_cfn *cfn, const char *name, size_t len);
 tn_cfn_cond *tn_cfn_cond_get(const tn_cfn *cfn, const char *name, size_t len);
 const tn_cfn_res *tn_cfn_res_get(const tn_cfn *cfn, const char *name, size_t len);
+
+/* The loading pruner of templates (cfn_prune.c): `ruleset` is the
+ * tenet_ruleset the template will be checked with. */
+#define TN_CFN_PRUNE_DEPTH 4
+bool tn_cfn_prune(void *ruleset, const tn_doc_level *levels, size_t depth);
+bool tn_cfn_prune_keep(void *ruleset, const tn_node *value);
 
 /* Records the suppressions of `Metadata: {tenet: {ignore: [...]}}` on the
  * template and on each resource through tn_run_ignore (cfn_ignore.c). */
@@ -190,9 +196,10 @@ const char *tn_cfn_path_index(tn_arena *a, const char *path, size_t i);
 
 /* ---- subjects (cfn.c) ---- */
 
-/* The subject of resource `r` under `scn`, built lazily and cached per
- * (resource, scenario) for the current region; NULL past the link depth or
- * on allocation failure (cfn->status says which). */
+/* The subject of resource `r` under `scn`, built lazily in env->arena and
+ * cached per (resource, scenario) until the links are forgotten (another
+ * region, the next resource judged); NULL past the link depth or on
+ * allocation failure (cfn->status says which). */
 const tn_subject *tn_cfn_linked_subject(tn_cfn_env *env, const tn_cfn_res *r);
 /* Builds the subject of `r` under `scn` into `s`, allocating in `arena`. */
 int tn_cfn_build_subject(tn_cfn *cfn, const tn_cfn_res *r, const tn_cfn_scn *scn, int depth,

@@ -76,6 +76,24 @@ typedef struct tn_frontend {
 const tn_frontend *tn_frontend_find(const char *name);
 /* Best match, or NULL when nothing scores above zero. */
 const tn_frontend *tn_frontend_detect(const char *text, size_t len, const tn_doc *doc);
+/* The pruner loading may use for documents `fe` judges with `rs`
+ * (tn_doc_pruner), when `fe` reads only parts of its documents. */
+bool tn_frontend_pruner(const tn_frontend *fe, const tenet_ruleset *rs, tn_doc_pruner *out);
+
+/* Pruning before the format is known: every structured format's pruner at
+ * once, counting what each drops. A document loaded with it may be judged
+ * as loaded only by a frontend tn_frontend_guess_holds() accepts; any other
+ * must load it again in full. */
+#define TN_PRUNE_GUESS_MAX 4
+typedef struct tn_prune_guess {
+    tn_doc_pruner each[TN_PRUNE_GUESS_MAX];
+    const tn_frontend *fe[TN_PRUNE_GUESS_MAX];
+    size_t dropped[TN_PRUNE_GUESS_MAX];
+    size_t n, last;
+} tn_prune_guess;
+
+void tn_frontend_guess_pruner(tn_prune_guess *g, const tenet_ruleset *rs, tn_doc_pruner *out);
+bool tn_frontend_guess_holds(const tn_prune_guess *g, const tn_frontend *fe);
 /* Comma-separated list of frontend names for messages. */
 const char *tn_frontend_names(void);
 

@@ -12,6 +12,11 @@ extern const tn_frontend tn_frontend_terraform_plan;
 int tn_tfplan_detect(const char *text, size_t len, const tn_doc *doc);
 int tn_tfplan_run(tn_run *run);
 
+/* The loading pruner of plans (tfplan_prune.c): `ruleset` is the
+ * tenet_ruleset the plan will be checked with. */
+#define TN_TFPLAN_PRUNE_DEPTH 5
+bool tn_tfplan_prune(void *ruleset, const tn_doc_level *levels, size_t depth);
+
 /* Operation of a change.actions array. Sets *judged to whether a subject
  * with these actions is judged (create, update, replace). */
 tn_operation tn_tfplan_actions(const tn_node *actions, bool *judged);

@@ -1151,17 +1151,30 @@ static void test_detect_and_registry(void **state) {
 
 /* ---- hostile scale: nothing quadratic, nothing amplified without bound ---- */
 
+static size_t pow2_at_least(size_t n) {
+    size_t c = 64;
+    while (c < n) c *= 2;
+    return c;
+}
+
+/* Appends to a buffer whose size is always pow2_at_least(*len + 1): growth
+ * by doubling, so building a large template stays linear (also under ASan,
+ * whose realloc always copies). */
 static char *grow(char *buf, size_t *len, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     char tmp[256];
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    char *nb = realloc(buf, *len + (size_t)n + 1);
-    assert_non_null(nb);
-    memcpy(nb + *len, tmp, (size_t)n + 1);
+    size_t need = *len + (size_t)n + 1;
+    if (!buf || need > pow2_at_least(*len + 1)) {
+        char *nb = realloc(buf, pow2_at_least(need));
+        assert_non_null(nb);
+        buf = nb;
+    }
+    memcpy(buf + *len, tmp, (size_t)n + 1);
     *len += (size_t)n;
-    return nb;
+    return buf;
 }
 
 static double seconds_since(clock_t t0) { return (double)(clock() - t0) / CLOCKS_PER_SEC; }

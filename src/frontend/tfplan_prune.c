@@ -1,0 +1,102 @@
+/* What loading a plan may drop (tn_doc_pruner): collections the frontend
+ * never reads. It reads format_version and terraform_version, whether
+ * planned_values is there, resource_changes (of each change its address,
+ * type, name, mode and reasons, and for the types a loaded kind maps the
+ * change's actions, replace_paths, and in before, after and after_unknown
+ * the attributes the mapping names), configuration (provider_config, and
+ * the type, name, mode, provider_config_key and expressions of resource
+ * entries) and variables. So planned_values, prior_state, drift and
+ * outputs, the change of a resource no kind maps, sensitivity masks and
+ * unmapped attributes (tags, policies, ...), and the expressions of
+ * resources no kind maps, are never looked at. As for templates, the guess
+ * is validated by the caller. */
+#include "frontend/tfplan.h"
+
+#include <string.h>
+
+static bool key_is(const tn_doc_level *lv, const char *word) {
+    const tn_node *k = tn_doc_level_key(lv);
+    return k != NULL && tn_node_str_eq(k, word);
+}
+
+/* Whether `alt` may read something at or below path[0..n). */
+static bool touches(const tn_mapping_alt *alt, const tn_node *const *path, size_t n) {
+    for (size_t i = 0; i < alt->nsegs && i < n; i++) {
+        const tn_path_seg *seg = &alt->segs[i];
+        if (seg->key == NULL)
+            return true; /* an index: any element */
+        if (seg->key_len != path[i]->len || memcmp(seg->key, path[i]->str, seg->key_len) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Whether a mapping alternative of `kind` reads below `path`: relative to
+ * the change element when `root` (the /paths), else to the values. */
+static bool reads(const tn_kind *kind, const tn_format_map *map, bool root,
+                  const tn_node *const *path, size_t n) {
+    for (size_t f = 0; f < kind->nfields; f++)
+        for (size_t a = 0; a < map->fields[f].nalts; a++)
+            if (map->fields[f].alts[a].root == root && touches(&map->fields[f].alts[a], path, n))
+                return true;
+    return false;
+}
+
+static const tn_kind *kind_of(const tenet_ruleset *rs, const tn_doc_level *lv,
+                              const tn_format_map **map) {
+    const tn_node *type = tn_doc_level_get(lv, "type");
+    if (type == NULL || type->type != TN_NODE_STRING)
+        return NULL;
+    const tn_kind *kind = tn_ruleset_kind_for_type(rs, "terraform", type->str, map);
+    return *map != NULL ? kind : NULL;
+}
+
+static bool type_known(const tn_doc_level *lv) {
+    const tn_node *type = tn_doc_level_get(lv, "type");
+    return type != NULL && type->type == TN_NODE_STRING;
+}
+
+/* resource_changes[i].<key>...: depth 3 to 5. */
+static bool drop_in_change(const tenet_ruleset *rs, const tn_doc_level *lv, size_t depth) {
+    if (!type_known(&lv[2]))
+        return false; /* not known (yet): keep */
+    const tn_format_map *map = NULL;
+    const tn_kind *kind = kind_of(rs, &lv[2], &map);
+    const tn_node *path[3] = {tn_doc_level_key(&lv[2]), NULL, NULL};
+    if (path[0] == NULL || !tn_node_str_eq(path[0], "change"))
+        return false;
+    if (depth == 3 || kind == NULL)
+        return kind == NULL;
+    if ((path[1] = tn_doc_level_key(&lv[3])) == NULL)
+        return false;
+    bool values = tn_node_str_eq(path[1], "after") || tn_node_str_eq(path[1], "before") ||
+                  tn_node_str_eq(path[1], "after_unknown");
+    if (depth == 4)
+        return !values && !tn_node_str_eq(path[1], "actions") &&
+               !tn_node_str_eq(path[1], "replace_paths") && !reads(kind, map, true, path, 2);
+    if (!values || (path[2] = tn_doc_level_key(&lv[4])) == NULL)
+        return false;
+    return !tn_node_str_eq(path[2], "region") && !reads(kind, map, false, path + 2, 1) &&
+           !reads(kind, map, true, path, 3);
+}
+
+bool tn_tfplan_prune(void *ruleset, const tn_doc_level *lv, size_t depth) {
+    const tenet_ruleset *rs = ruleset;
+    if (rs == NULL || depth == 0 || depth > TN_TFPLAN_PRUNE_DEPTH)
+        return false;
+    if (depth == 1)
+        return key_is(&lv[0], "planned_values") || key_is(&lv[0], "prior_state") ||
+               key_is(&lv[0], "resource_drift") || key_is(&lv[0], "output_changes") ||
+               key_is(&lv[0], "relevant_attributes") || key_is(&lv[0], "checks");
+    if (depth >= 3 && key_is(&lv[0], "resource_changes") && lv[1].node->type == TN_NODE_SEQ &&
+        lv[2].node->type == TN_NODE_MAP)
+        return drop_in_change(rs, lv, depth);
+    /* configuration.root_module.resources[i].expressions of unmapped types */
+    if (depth == 5 && key_is(&lv[0], "configuration") && key_is(&lv[1], "root_module") &&
+        key_is(&lv[2], "resources") && lv[3].node->type == TN_NODE_SEQ &&
+        key_is(&lv[4], "expressions") && type_known(&lv[4])) {
+        const tn_format_map *map = NULL;
+        return kind_of(rs, &lv[4], &map) == NULL;
+    }
+    return false;
+}
