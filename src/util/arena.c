@@ -63,9 +63,11 @@ static void *alloc_own_chunk(tn_arena *a, size_t size) {
     return chunk_data(c);
 }
 
+#ifndef TENET_DEBUG_ARENA
 static size_t align_up(size_t n) {
     return (n + TN_ARENA_ALIGN - 1) & ~(size_t)(TN_ARENA_ALIGN - 1);
 }
+#endif
 
 /* `align` is TN_ARENA_ALIGN, or 1 for strings: they need no alignment, and
  * packing them saves a tenth of a large document's memory. */
