@@ -13,46 +13,6 @@
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 #define ELLIPSIS "\xE2\x80\xA6"    /* U+2026, one column */
 
-int tn_lines_init(tn_lines *l, const char *text, size_t len) {
-    memset(l, 0, sizeof *l);
-    if (!text)
-        return TENET_OK;
-    size_t n = 1;
-    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        n++;
-    l->starts = tn_malloc(n * sizeof *l->starts);
-    if (!l->starts)
-        return TENET_ENOMEM;
-    size_t i = 0;
-    l->starts[i++] = 0;
-    for (size_t off = 0; off < len; off++)
-        if (text[off] == '\n')
-            l->starts[i++] = off + 1;
-    l->text = text;
-    l->len = len;
-    l->n = n;
-    return TENET_OK;
-}
-
-void tn_lines_dispose(tn_lines *l) {
-    if (!l)
-        return;
-    tn_free(l->starts);
-    memset(l, 0, sizeof *l);
-}
-
-bool tn_lines_get(const tn_lines *l, uint32_t line, const char **s, size_t *n) {
-    if (!l->starts || line == 0 || line > l->n)
-        return false;
-    size_t start = l->starts[line - 1];
-    size_t end = line < l->n ? l->starts[line] - 1 : l->len;
-    if (end > start && l->text[end - 1] == '\r')
-        end--;
-    *s = l->text + start;
-    *n = end - start;
-    return true;
-}
-
 size_t tn_frame_gutter_width(uint32_t line) {
     size_t w = 1;
     while (line >= 10) {

@@ -15,20 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Start offsets of every line of a text, for finding line N quickly. */
-typedef struct tn_lines {
-    const char *text;
-    size_t len;
-    size_t *starts; /* starts[i] = byte offset of line i+1 */
-    size_t n;
-} tn_lines;
-
-/* Indexes `text`. TENET_OK or TENET_ENOMEM. A NULL text has no lines. */
-int tn_lines_init(tn_lines *l, const char *text, size_t len);
-void tn_lines_dispose(tn_lines *l);
-/* Line `line` (1-based) without its "\n" or "\r\n"; false past the end. */
-bool tn_lines_get(const tn_lines *l, uint32_t line, const char **s, size_t *n);
-
 /* ANSI sequences for the frame's parts; NULL fields print nothing. */
 typedef struct tn_frame_style {
     const char *gutter; /* line numbers and the '|' bars */

@@ -188,11 +188,11 @@ static void put_regions(text_ctx *t, size_t gutter, const char *regions, const c
 
 /* Writes the frame for (line, col..end) of the file's text if that line
  * exists. Returns the gutter width used (0 when no frame was printed). */
-static size_t put_frame(text_ctx *t, const tn_lines *lines, uint32_t line, uint32_t col,
+static size_t put_frame(text_ctx *t, const tn_report_file *f, uint32_t line, uint32_t col,
                         uint32_t end_line, uint32_t end_col, tenet_severity sev) {
     const char *s;
     size_t n;
-    if (!line || !tn_lines_get(lines, line, &s, &n))
+    if (!line || !tn_report_file_line(f, line, &s, &n))
         return 0;
     tn_frame_style st = {NULL, NULL, NULL};
     if (t->color) {
@@ -215,12 +215,12 @@ static bool has_notes(const tn_diag *d, const tn_report_file *f) {
 }
 
 
-static void render_diag(text_ctx *t, const tn_diag *d, const tn_report_file *f,
-                        const tn_lines *lines) {
+static void render_diag(text_ctx *t, const tn_diag *d, const tn_report_file *f) {
     const char *file = f->name;
     bool unknown = d->verdict && strcmp(d->verdict, "unknown") == 0;
-    bool framed = d->has_span && d->span.line && lines->starts &&
-                  d->span.line <= lines->n;
+    const char *ls;
+    size_t ln;
+    bool framed = d->has_span && d->span.line && tn_report_file_line(f, d->span.line, &ls, &ln);
     separate(t, framed || has_notes(d, f));
 
     put_header(t, file, d->has_span ? d->span.line : 0, d->has_span ? d->span.col : 0,
@@ -238,7 +238,7 @@ static void render_diag(text_ctx *t, const tn_diag *d, const tn_report_file *f,
 
     size_t gutter = 1;
     if (framed) {
-        size_t g = put_frame(t, lines, d->span.line, d->span.col, d->span.end_line,
+        size_t g = put_frame(t, f, d->span.line, d->span.col, d->span.end_line,
                              d->span.end_col, d->severity);
         if (g)
             gutter = g;
@@ -254,15 +254,16 @@ static void render_diag(text_ctx *t, const tn_diag *d, const tn_report_file *f,
     put_regions(t, gutter, d->regions, f->regions);
 }
 
-static void render_input_error(text_ctx *t, const tn_input_error *e, const char *file,
-                               const tn_lines *lines) {
-    bool framed = e->line && lines->starts && e->line <= lines->n;
+static void render_input_error(text_ctx *t, const tn_input_error *e, const tn_report_file *f) {
+    const char *ls;
+    size_t ln;
+    bool framed = e->line && tn_report_file_line(f, e->line, &ls, &ln);
     separate(t, framed);
-    put_header(t, file, e->line, e->column, TENET_SEVERITY_ERROR);
+    put_header(t, f->name, e->line, e->column, TENET_SEVERITY_ERROR);
     put_safe(t->out, e->message);
     tn_buf_puts(t->out, " [input-error]\n");
     if (framed)
-        put_frame(t, lines, e->line, e->column, 0, 0, TENET_SEVERITY_ERROR);
+        put_frame(t, f, e->line, e->column, 0, 0, TENET_SEVERITY_ERROR);
 }
 
 static void put_count(tn_buf *out, size_t n, const char *one, const char *many) {
@@ -276,20 +277,16 @@ int tn_render_text(const tenet_report *r, const tenet_render_options *o, tn_buf 
         const tn_report_file *f = &r->files.v[fi];
         size_t first = f->first_diag;
         size_t last = fi + 1 < r->files.n ? r->files.v[fi + 1].first_diag : r->diags.n;
-        tn_lines lines;
-        if (tn_lines_init(&lines, f->text, f->len) != TENET_OK)
-            return TENET_ENOMEM;
         /* Input errors first: they explain why a file has few diagnostics. */
         for (size_t i = next_error; i < r->errors.n; i++) {
             if (r->errors.v[i].file_index == fi)
-                render_input_error(&t, &r->errors.v[i], f->name, &lines);
+                render_input_error(&t, &r->errors.v[i], f);
         }
         for (size_t i = first; i < last; i++) {
             const tn_diag *d = &r->diags.v[i];
             if (!d->suppressed && (int)d->severity >= o->min_severity)
-                render_diag(&t, d, f, &lines);
+                render_diag(&t, d, f);
         }
-        tn_lines_dispose(&lines);
         while (next_error < r->errors.n && r->errors.v[next_error].file_index <= fi)
             next_error++;
     }

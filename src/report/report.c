@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int tenet_report_new(tenet_report **out) {
@@ -51,13 +52,8 @@ int tn_report_begin_file(tenet_report *r, const char *name, const char *text, si
     tn_report_file f = {0};
     if (copy_str(r, name ? name : "<input>", &f.name) < 0)
         return TENET_ENOMEM;
-    if (text) {
-        char *copy = tn_arena_strndup(&r->arena, text, len);
-        if (!copy)
-            return TENET_ENOMEM;
-        f.text = copy;
-        f.len = len;
-    }
+    f.text = text;
+    f.len = text ? len : 0;
     f.first_diag = r->diags.n;
     if (TN_VEC_PUSH(r->files, f) < 0)
         return TENET_ENOMEM;
@@ -284,13 +280,98 @@ static void sort_diags(tn_diag *v, size_t n) {
     tn_free(tmp);
 }
 
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Copies the cited lines of f->text into the arena, in one pass over the
+ * text up to the last of them. */
+static void keep_lines(tenet_report *r, size_t file_index) {
+    tn_report_file *f = &r->files.v[file_index];
+    size_t want = 0;
+    for (size_t i = f->first_diag; i < r->diags.n; i++)
+        want += r->diags.v[i].has_span && r->diags.v[i].span.line;
+    for (size_t i = 0; i < r->errors.n; i++)
+        want += r->errors.v[i].file_index == file_index && r->errors.v[i].line;
+    if (want == 0)
+        return;
+    uint32_t *nos = tn_malloc(want * sizeof *nos);
+    if (!nos)
+        return;
+    size_t k = 0;
+    for (size_t i = f->first_diag; i < r->diags.n; i++)
+        if (r->diags.v[i].has_span && r->diags.v[i].span.line)
+            nos[k++] = r->diags.v[i].span.line;
+    for (size_t i = 0; i < r->errors.n; i++)
+        if (r->errors.v[i].file_index == file_index && r->errors.v[i].line)
+            nos[k++] = r->errors.v[i].line;
+    qsort(nos, k, sizeof *nos, cmp_u32);
+    size_t uniq = 0;
+    for (size_t i = 0; i < k; i++)
+        if (uniq == 0 || nos[uniq - 1] != nos[i])
+            nos[uniq++] = nos[i];
+    tn_report_line *lines = tn_arena_calloc(&r->arena, uniq, sizeof *lines);
+    if (!lines) {
+        tn_free(nos);
+        return;
+    }
+    const char *p = f->text, *end = f->text + f->len;
+    uint32_t no = 1;
+    size_t n = 0;
+    for (size_t i = 0; i < uniq && p; i++) {
+        /* Advance to line nos[i]; a line past the end is not kept. */
+        while (no < nos[i] && p) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : NULL;
+            no++;
+        }
+        if (!p)
+            break;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        char *copy = tn_arena_strndup(&r->arena, p, len);
+        if (!copy || len > UINT32_MAX)
+            break;
+        lines[n].no = no;
+        lines[n].len = (uint32_t)len;
+        lines[n].text = copy;
+        n++;
+    }
+    tn_free(nos);
+    f->lines = lines;
+    f->nlines = n;
+}
+
 void tn_report_end_file(tenet_report *r, size_t file_index) {
     if (!r || file_index >= r->files.n)
         return;
-    size_t first = r->files.v[file_index].first_diag;
-    if (first < r->diags.n)
-        sort_diags(r->diags.v + first, r->diags.n - first);
+    tn_report_file *f = &r->files.v[file_index];
+    if (f->first_diag < r->diags.n)
+        sort_diags(r->diags.v + f->first_diag, r->diags.n - f->first_diag);
+    if (f->text)
+        keep_lines(r, file_index);
+    f->text = NULL; /* the caller's: not valid after the check */
+    f->len = 0;
     tn_strmap_free(&r->dedupe);
+}
+
+bool tn_report_file_line(const tn_report_file *f, uint32_t no, const char **s, size_t *n) {
+    size_t lo = 0, hi = f->nlines;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->lines[mid].no < no)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == f->nlines || f->lines[lo].no != no)
+        return false;
+    *s = f->lines[lo].text;
+    *n = f->lines[lo].len;
+    return true;
 }
 
 size_t tenet_report_count(const tenet_report *r) { return r ? r->diags.n : 0; }

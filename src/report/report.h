@@ -32,10 +32,23 @@ typedef struct tn_diag {
     uint32_t subject_line;   /* first line of the subject (inline suppressions); 0 = none */
 } tn_diag;
 
+/* One line of an input that a diagnostic or an input error points at,
+ * kept for code frames (without its line break). */
+typedef struct tn_report_line {
+    uint32_t no;
+    uint32_t len;
+    const char *text;
+} tn_report_line;
+
 typedef struct tn_report_file {
     const char *name;
-    const char *text; /* UTF-8 text the spans refer to, or NULL */
+    /* The caller's text, only between tn_report_begin_file and
+     * tn_report_end_file: the report keeps just the lines cited (`lines`,
+     * by ascending number) so that it never holds a copy of the input. */
+    const char *text;
     size_t len;
+    tn_report_line *lines;
+    size_t nlines;
     const char *format; /* detected input format, or NULL */
     size_t first_diag;  /* index of its first diagnostic */
     const char *regions; /* regions checked, comma-separated, or NULL */
@@ -67,7 +80,9 @@ struct tenet_report {
     TN_VEC(tn_judged) judged;
 };
 
-/* Starts a new input; copies `text`. Returns TENET_OK and its index. */
+/* Starts a new input whose diagnostics' spans refer to `text` (borrowed:
+ * it must stay valid until tn_report_end_file). Returns TENET_OK and its
+ * index. */
 int tn_report_begin_file(tenet_report *r, const char *name, const char *text, size_t len,
                          size_t *index_out);
 void tn_report_set_format(tenet_report *r, size_t file_index, const char *format);
@@ -89,8 +104,13 @@ int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_er
  * the JSON output. */
 int tn_report_add_judged(tenet_report *r, const char *subject, const char *const *rules,
                          size_t n);
-/* Sorts the diagnostics of the file by line, column, rule; clears dedupe state. */
+/* Sorts the diagnostics of the file by line, column, rule; keeps the lines
+ * they and the file's input errors point at and lets go of the text;
+ * clears dedupe state. Out of memory, the lines are not kept (the report
+ * then has no code frames for the file; nothing else is lost). */
 void tn_report_end_file(tenet_report *r, size_t file_index);
+/* Line `no` of the file if a diagnostic pointed at it (tn_report_end_file). */
+bool tn_report_file_line(const tn_report_file *f, uint32_t no, const char **s, size_t *n);
 
 /* Renderers (one file each). */
 struct tn_buf;

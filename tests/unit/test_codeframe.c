@@ -207,32 +207,6 @@ static void test_tabs_in_a_cut_line(void **state) {
     assert_int_equal(width_of(l2, (size_t)(target - l2)), (size_t)(strchr(l3, '^') - l3));
 }
 
-static void test_lines_index(void **state) {
-    (void)state;
-    tn_lines l;
-    const char *s;
-    size_t n;
-    const char *text = "a: 1\r\nbb: 2\r\n\nlast";
-    assert_int_equal(tn_lines_init(&l, text, strlen(text)), 0);
-    assert_true(tn_lines_get(&l, 1, &s, &n));
-    assert_int_equal(n, 4);
-    assert_memory_equal(s, "a: 1", 4); /* CR stripped */
-    assert_true(tn_lines_get(&l, 2, &s, &n));
-    assert_int_equal(n, 5);
-    assert_true(tn_lines_get(&l, 3, &s, &n));
-    assert_int_equal(n, 0);
-    assert_true(tn_lines_get(&l, 4, &s, &n)); /* last line without newline */
-    assert_int_equal(n, 4);
-    assert_memory_equal(s, "last", 4);
-    assert_false(tn_lines_get(&l, 5, &s, &n));
-    assert_false(tn_lines_get(&l, 0, &s, &n));
-    tn_lines_dispose(&l);
-
-    assert_int_equal(tn_lines_init(&l, NULL, 0), 0);
-    assert_false(tn_lines_get(&l, 1, &s, &n));
-    tn_lines_dispose(&l);
-}
-
 static void test_gutter_and_colour(void **state) {
     (void)state;
     assert_int_equal(tn_frame_gutter_width(9), 1);
@@ -259,7 +233,6 @@ int main(void) {
         cmocka_unit_test(test_long_line_with_wide_characters),
         cmocka_unit_test(test_wide_character_underlined),
         cmocka_unit_test(test_tabs_in_a_cut_line),
-        cmocka_unit_test(test_lines_index),
         cmocka_unit_test(test_gutter_and_colour),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,48 @@ static char *render(const tenet_report *r, int format, int color, int min_severi
     return out.ptr;
 }
 
+/* The report keeps only the cited lines, so the caller may free its text
+ * once the file has ended (ASan would see a read of the freed text). */
+static void test_keeps_only_cited_lines(void **state) {
+    (void)state;
+    const char src[] = "a: 1\r\nbb: 2\r\n\nlast";
+    char *text = malloc(sizeof src);
+    assert_non_null(text);
+    memcpy(text, src, sizeof src);
+    tenet_report *r = new_report("t.yaml", text);
+    tn_diag d = diag("R1", 1, 1, "first");
+    assert_int_equal(tn_report_add(r, &d), TENET_OK);
+    d = diag("R2", 4, 2, "last line, no newline");
+    assert_int_equal(tn_report_add(r, &d), TENET_OK);
+    d = diag("R3", 9, 1, "past the end");
+    assert_int_equal(tn_report_add(r, &d), TENET_OK);
+    tn_report_end_file(r, 0);
+    memset(text, 'x', sizeof src - 1);
+    free(text);
+
+    const tn_report_file *f = &r->files.v[0];
+    const char *s;
+    size_t n;
+    assert_null(f->text);
+    assert_int_equal(f->nlines, 2);
+    assert_true(tn_report_file_line(f, 1, &s, &n));
+    assert_int_equal(n, 4);
+    assert_memory_equal(s, "a: 1", 4); /* CR stripped */
+    assert_true(tn_report_file_line(f, 4, &s, &n));
+    assert_int_equal(n, 4);
+    assert_memory_equal(s, "last", 4);
+    assert_false(tn_report_file_line(f, 2, &s, &n)); /* not cited */
+    assert_false(tn_report_file_line(f, 9, &s, &n));
+    assert_false(tn_report_file_line(f, 0, &s, &n));
+
+    char *out = render(r, TENET_FORMAT_TEXT, 0, 0);
+    assert_non_null(strstr(out, "1 | a: 1\n"));
+    assert_non_null(strstr(out, "4 | last\n"));
+    tenet_buf b = {out, strlen(out)};
+    tenet_buf_dispose(&b);
+    tenet_report_free(r);
+}
+
 static void test_empty_report(void **state) {
     (void)state;
     tenet_report *r = NULL;
@@ -579,6 +621,7 @@ int main(void) {
         cmocka_unit_test(test_json_empty_and_escaping),
         cmocka_unit_test(test_render_arguments),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_keeps_only_cited_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
