@@ -25,12 +25,13 @@ int tn_doc_load_json(tn_doc **out, const char *text, size_t len, const char *nam
 
 /* Pruning while loading (tn_doc_pruner), shared by both loaders: a loader
  * asks tn_doc_prune_ask() before building a collection value of a mapping,
- * and passes every completed node through tn_doc_prune_done(). */
+ * and passes every completed node through tn_doc_prune_done(); or, when it
+ * did not build the dropped value, ends it with tn_doc_prune_drop(). */
 #define TN_DOC_PRUNE_MAX_DEPTH 8
 
 typedef struct tn_doc_prune {
     const tn_doc_pruner *pruner; /* NULL: never prune */
-    bool active;                 /* building a value that is to be dropped */
+    bool active;                 /* loading a value that is to be dropped */
     bool keep;                   /* ... which turned out to hold what must stay */
     size_t depth;                /* open frames when it started */
     size_t nnotes;               /* document notes when it started */
@@ -48,6 +49,9 @@ void tn_doc_prune_ask(tn_doc_prune *ps, tn_doc *doc, const tn_doc_level *levels,
  * the node to add, which is a placeholder when the dropped value just
  * completed, or NULL when out of memory. */
 tn_node *tn_doc_prune_done(tn_doc_prune *ps, tn_doc *doc, tn_node *node, size_t depth);
+/* Ends dropping the value: rolls the arena back to where it began and
+ * returns the placeholder, or NULL when out of memory. */
+tn_node *tn_doc_prune_drop(tn_doc_prune *ps, tn_doc *doc);
 
 /* Records a non-fatal note; `code` must be a static string. 0 or -1 (memory). */
 int tn_doc_add_note(tn_doc *doc, const tn_span *span, const char *code, const char *message);
@@ -55,6 +59,14 @@ int tn_doc_add_note(tn_doc *doc, const tn_span *span, const char *code, const ch
 /* Adds a "duplicate-key" note for every scalar key of `map` that repeats an
  * earlier one. 0 or -1 (memory). */
 int tn_doc_check_duplicate_keys(tn_doc *doc, const tn_node *map);
+
+/* The search behind it, over `n` keys that `key` gives (the text of key i
+ * and its length, or NULL for a key that is no scalar): calls `found` with
+ * each key that repeats an earlier one and the index of the first, and
+ * stops at a nonzero answer. That answer, 0, or -1 when out of memory. */
+typedef const char *(*tn_doc_key_fn)(void *ctx, size_t i, size_t *len);
+typedef int (*tn_doc_repeat_fn)(void *ctx, size_t i, size_t first);
+int tn_doc_key_repeats(size_t n, tn_doc_key_fn key, tn_doc_repeat_fn found, void *ctx);
 
 /* Orders the notes by position; called once loading succeeded. */
 void tn_doc_sort_notes(tn_doc *doc);

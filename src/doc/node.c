@@ -110,41 +110,83 @@ static int dup_note(tn_doc *doc, const tn_node *key, const tn_node *first) {
     return tn_doc_add_note(doc, &key->span, "duplicate-key", msg);
 }
 
-int tn_doc_check_duplicate_keys(tn_doc *doc, const tn_node *map) {
-    size_t n = map->n;
-    const tn_pair *pairs = map->ch.pairs;
+int tn_doc_key_repeats(size_t n, tn_doc_key_fn key, tn_doc_repeat_fn found, void *ctx) {
     if (n < 2)
         return 0;
     if (n <= 8) { /* small maps: a quadratic scan beats hashing */
-        for (size_t i = 1; i < n; i++) {
-            const tn_node *k = pairs[i].key;
-            if (!tn_node_is_scalar(k))
-                continue;
-            for (size_t j = 0; j < i; j++) {
-                const tn_node *f = pairs[j].key;
-                if (tn_node_is_scalar(f) && f->len == k->len && memcmp(f->str, k->str, k->len) == 0) {
-                    if (dup_note(doc, k, f) != 0)
-                        return -1;
+        const char *k[8];
+        size_t len[8];
+        for (size_t i = 0; i < n; i++) {
+            k[i] = key(ctx, i, &len[i]);
+            for (size_t j = 0; k[i] && j < i; j++) {
+                if (k[j] && len[j] == len[i] && memcmp(k[j], k[i], len[i]) == 0) {
+                    int rc = found(ctx, i, j);
+                    if (rc != 0)
+                        return rc;
                     break;
                 }
             }
         }
         return 0;
     }
-    tn_strmap seen = {0};
+    /* Open addressing over twice as many slots as keys; a slot holds a
+     * key's hash and its index + 1 (0: free). */
+    struct slot {
+        uint64_t hash;
+        size_t at;
+    } *slots;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (!(slots = tn_calloc(cap, sizeof *slots)))
+        return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        tn_node *k = pairs[i].key;
-        if (!tn_node_is_scalar(k))
+        size_t len, flen;
+        const char *k = key(ctx, i, &len);
+        if (!k)
             continue;
-        const tn_node *f = tn_strmap_get(&seen, k->str, k->len);
-        if (f)
-            rc = dup_note(doc, k, f);
-        else
-            rc = tn_strmap_put(&seen, k->str, k->len, k);
+        uint64_t h = tn_hash(k, len);
+        size_t s = (size_t)h & (cap - 1);
+        for (; slots[s].at; s = (s + 1) & (cap - 1)) {
+            if (slots[s].hash != h)
+                continue;
+            const char *f = key(ctx, slots[s].at - 1, &flen);
+            if (flen == len && memcmp(f, k, len) == 0)
+                break;
+        }
+        if (slots[s].at) {
+            rc = found(ctx, i, slots[s].at - 1);
+        } else {
+            slots[s].hash = h;
+            slots[s].at = i + 1;
+        }
     }
-    tn_strmap_free(&seen);
+    tn_free(slots);
     return rc;
+}
+
+typedef struct dup_ctx {
+    tn_doc *doc;
+    const tn_pair *pairs;
+} dup_ctx;
+
+static const char *pair_key(void *ctx, size_t i, size_t *len) {
+    const tn_node *k = ((dup_ctx *)ctx)->pairs[i].key;
+    if (!tn_node_is_scalar(k))
+        return NULL;
+    *len = k->len;
+    return k->str;
+}
+
+static int pair_repeats(void *ctx, size_t i, size_t first) {
+    dup_ctx *d = ctx;
+    return dup_note(d->doc, d->pairs[i].key, d->pairs[first].key);
+}
+
+int tn_doc_check_duplicate_keys(tn_doc *doc, const tn_node *map) {
+    dup_ctx d = {doc, map->ch.pairs};
+    return tn_doc_key_repeats(map->n, pair_key, pair_repeats, &d);
 }
 
 bool tn_doc_parse_int(const char *s, size_t len, int64_t *out) {
@@ -260,32 +302,34 @@ static bool parse_radix(const char *s, size_t len, int shift, int64_t *out) {
     return true;
 }
 
-int tn_doc_type_plain(tn_node *n) {
-    static const char *const nulls[] = {"~", "null", "Null", "NULL", NULL};
-    static const char *const trues[] = {"true", "True", "TRUE", NULL};
-    static const char *const falses[] = {"false", "False", "FALSE", NULL};
+/* Whether the `len` bytes at `s` spell the literal `w`. */
+#define WORD_IS(s, len, w) ((len) == sizeof(w) - 1 && memcmp((s), (w), sizeof(w) - 1) == 0)
+
+static bool all_digits(const char *s, size_t len) {
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* The numbers of the core schema, for scalars starting with a digit, a
+ * sign or a dot; anything else stays a string. */
+static int type_number(tn_node *n) {
     static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
     static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
     static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
     const char *s = n->str;
     size_t len = n->len;
-    n->type = TN_NODE_STRING;
-    /* Most plain scalars are words: only these can start a null, a bool or a number. */
-    if (len > 0 && s[0] != '\0' && !strchr("~nNtTfF0123456789+-.", s[0]))
-        return 0;
-    if (len == 0 || word_is(s, len, nulls)) {
-        n->type = TN_NODE_NULL;
-    } else if (word_is(s, len, trues) || word_is(s, len, falses)) {
-        n->type = TN_NODE_BOOL;
-        n->as.b = s[0] == 't' || s[0] == 'T';
-    } else if (len > 2 && s[0] == '0' && s[1] == 'x' && all_in(s + 2, len - 2, "0123456789abcdefABCDEF")) {
+    bool sign = s[0] == '-' || s[0] == '+';
+    if (len > 2 && s[0] == '0' && s[1] == 'x' && all_in(s + 2, len - 2, "0123456789abcdefABCDEF")) {
         if (parse_radix(s + 2, len - 2, 4, &n->as.i))
             n->type = TN_NODE_INT;
     } else if (len > 2 && s[0] == '0' && s[1] == 'o' && all_in(s + 2, len - 2, "01234567")) {
         if (parse_radix(s + 2, len - 2, 3, &n->as.i))
             n->type = TN_NODE_INT;
-    } else if (all_in(s + (s[0] == '-' || s[0] == '+'), len - (s[0] == '-' || s[0] == '+'),
-                      "0123456789")) {
+    } else if (all_digits(s + sign, len - sign)) {
         if (tn_doc_parse_int(s, len, &n->as.i)) {
             n->type = TN_NODE_INT;
         } else { /* too large for int64: still a number */
@@ -305,6 +349,48 @@ int tn_doc_type_plain(tn_node *n) {
             return -1;
     }
     return 0;
+}
+
+int tn_doc_type_plain(tn_node *n) {
+    const char *s = n->str;
+    size_t len = n->len;
+    n->type = TN_NODE_STRING;
+    if (len == 0) {
+        n->type = TN_NODE_NULL;
+        return 0;
+    }
+    /* Most plain scalars are words: the first character tells what they
+     * can be, and the words of the schema are short. */
+    switch (s[0]) {
+    case '~':
+    case 'n':
+    case 'N':
+        if (WORD_IS(s, len, "~") || WORD_IS(s, len, "null") || WORD_IS(s, len, "Null") ||
+            WORD_IS(s, len, "NULL"))
+            n->type = TN_NODE_NULL;
+        return 0;
+    case 't':
+    case 'T':
+    case 'f':
+    case 'F':
+        if (WORD_IS(s, len, "true") || WORD_IS(s, len, "True") || WORD_IS(s, len, "TRUE")) {
+            n->type = TN_NODE_BOOL;
+            n->as.b = true;
+        } else if (WORD_IS(s, len, "false") || WORD_IS(s, len, "False") ||
+                   WORD_IS(s, len, "FALSE")) {
+            n->type = TN_NODE_BOOL;
+            n->as.b = false;
+        }
+        return 0;
+    case '+':
+    case '-':
+    case '.':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return type_number(n);
+    default:
+        return 0;
+    }
 }
 
 /* Where the UTF-16 input goes wrong, for a positioned message. */
@@ -418,7 +504,8 @@ static const tn_pair *pair_lookup(const tn_node *map, const char *key, size_t le
         return NULL;
     for (size_t i = map->n; i-- > 0;) { /* the last duplicate wins */
         const tn_node *k = map->ch.pairs[i].key;
-        if (tn_node_is_scalar(k) && k->len == len && memcmp(k->str, key, len) == 0)
+        /* The length first: it rules most keys out (collections have 0). */
+        if (k->len == len && tn_node_is_scalar(k) && memcmp(k->str, key, len) == 0)
             return &map->ch.pairs[i];
     }
     return NULL;

@@ -105,13 +105,15 @@ typedef struct tn_doc_level {
  * is itself a mapping or sequence is built, at most `max_depth` levels
  * deep (levels[0] is the root, levels[depth - 1] the mapping holding the
  * value). A dropped value is still parsed and checked (duplicate keys,
- * limits) but replaced by a null node without a span (shared by all of
- * them), and doc->pruned is set; a value holding an anchor or a duplicate
- * key is kept. */
+ * limits, aliases) but not built: it is replaced by a null node without a
+ * span (shared by all of them), and doc->pruned is set; a value holding an
+ * anchor or a duplicate key is kept, whole. */
 typedef struct tn_doc_pruner {
     bool (*drop)(void *ctx, const tn_doc_level *levels, size_t depth);
     /* Optional: asked about a value to be dropped once it is loaded; true
-     * keeps it after all (a mapping turned out to hold a key that is read). */
+     * keeps it after all, whole (a mapping turned out to hold a key that is
+     * read). It may see only the value's first level: a mapping's keys,
+     * with null nodes for their values and for a sequence's items. */
     bool (*keep)(void *ctx, const tn_node *value);
     void *ctx;
     size_t max_depth;

@@ -1,8 +1,9 @@
-/* Pruning while loading: a value the consumer will not read is built as
- * usual (so duplicate keys and limits are checked exactly as elsewhere),
- * then rolled back out of the document arena and replaced by a null node.
- * The arena reuses the memory for what follows, so dropped subtrees cost no
- * fresh pages. A value is kept after all when it defined an anchor (an
+/* Pruning while loading, the part both loaders share. The JSON loader
+ * builds a value the consumer will not read as usual (so duplicate keys and
+ * limits are checked exactly as elsewhere), then rolls it back out of the
+ * document arena and replaces it by a null node; the arena reuses the
+ * memory for what follows. The YAML loader does not build it at all
+ * (yaml_skip.c). A value is kept after all when it defined an anchor (an
  * alias may point into it) or added a note (kept in the same arena). */
 #include "doc/load.h"
 
@@ -30,6 +31,11 @@ tn_node *tn_doc_prune_done(tn_doc_prune *ps, tn_doc *doc, tn_node *node, size_t 
     if (ps->keep || doc->nnotes != ps->nnotes ||
         (ps->pruner->keep != NULL && ps->pruner->keep(ps->pruner->ctx, node)))
         return node;
+    return tn_doc_prune_drop(ps, doc);
+}
+
+tn_node *tn_doc_prune_drop(tn_doc_prune *ps, tn_doc *doc) {
+    ps->active = false;
     tn_arena_rollback(&doc->arena, &ps->mark);
     /* Nothing reads a dropped value, so they all share one null node (no
      * span: it stands for many places). */

@@ -2,31 +2,22 @@
  * in an explicit frame stack bounded by max_depth, so deep input cannot
  * overflow the C stack. Aliases share the anchored node; the nodes an alias
  * stands for are counted against max_alias_nodes, so exponential "billion
- * laughs" documents stop early. Spans are computed from libyaml's character
- * index with a cursor over the text, so lines break at LF only, exactly as in
- * the JSON loader. */
-#include "doc/load.h"
+ * laughs" documents stop early. Spans are computed from libyaml's marks with
+ * a cursor over the text, so lines break at LF only, exactly as in the JSON
+ * loader. Values a pruner drops are skipped (yaml_skip.c). */
+#include "doc/yaml_load.h"
 
 #include "util/alloc.h"
 #include "util/error.h"
-#include "util/strmap.h"
 #include "util/utf8.h"
-#include "util/vec.h"
 
-#include <stdint.h>
 #include <string.h>
-#include <yaml.h>
 
-/* Maps libyaml marks (character index) and byte offsets to spans. Moves
- * forward cheaply; the rare step back re-scans the current line. */
-typedef struct cursor {
-    const unsigned char *s;
-    size_t len, byte, chr;
-    uint32_t line, col;
-    bool exact; /* libyaml's marks need no translation (marks_are_exact) */
-} cursor;
+#define ASCII_HIGH_BITS UINT64_C(0x8080808080808080)
 
-static void cur_fwd(cursor *c) {
+/* ---- positions ---- */
+
+static void cur_fwd(tn_yaml_cursor *c) {
     size_t n = c->s[c->byte] < 0x80 ? 1 : tn_utf8_seq_len(c->s + c->byte, c->len - c->byte);
     if (c->s[c->byte] == '\n') {
         c->line++;
@@ -38,7 +29,7 @@ static void cur_fwd(cursor *c) {
     c->chr++;
 }
 
-static void cur_back(cursor *c) {
+static void cur_back(tn_yaml_cursor *c) {
     size_t b = c->byte - 1;
     while (b > 0 && c->byte - b < 4 && (c->s[b] & 0xC0) == 0x80)
         b--;
@@ -55,14 +46,14 @@ static void cur_back(cursor *c) {
     c->col = 1 + (uint32_t)tn_utf8_count((const char *)c->s + start, b - start);
 }
 
-static void cur_seek_chr(cursor *c, size_t chr) {
+static void cur_seek_chr(tn_yaml_cursor *c, size_t chr) {
     while (c->chr < chr && c->byte < c->len)
         cur_fwd(c);
     while (c->chr > chr && c->byte > 0)
         cur_back(c);
 }
 
-static void cur_seek_byte(cursor *c, size_t byte) {
+static void cur_seek_byte(tn_yaml_cursor *c, size_t byte) {
     while (c->byte < byte && c->byte < c->len)
         cur_fwd(c);
     while (c->byte > byte)
@@ -71,41 +62,100 @@ static void cur_seek_byte(cursor *c, size_t byte) {
 
 static uint32_t u32(size_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
 
-/* In ASCII text without CR, libyaml's marks are already ours: character
- * index = byte offset, and lines break at LF only. Elsewhere (NEL, LS, PS
- * and CR break lines for libyaml; multi-byte characters) the cursor counts. */
-static bool marks_are_exact(const unsigned char *s, size_t len) {
-    unsigned char any = 0;
-    for (size_t i = 0; i < len; i++)
-        any |= s[i];
-    return any < 0x80 && !memchr(s, '\r', len);
+/* Moves `n` characters forward where libyaml's lines and columns hold
+ * (c->lines): only the byte offset is counted, eight ASCII bytes at a time. */
+static void cur_skip(tn_yaml_cursor *c, size_t n) {
+    size_t b = c->byte, left = n;
+    while (left > 0 && b < c->len) {
+        uint64_t w;
+        if (left >= 8 && c->len - b >= 8) {
+            memcpy(&w, c->s + b, sizeof w);
+            if ((w & ASCII_HIGH_BITS) == 0) {
+                b += 8;
+                left -= 8;
+                continue;
+            }
+        }
+        size_t k = c->s[b] < 0x80 ? 1 : tn_utf8_seq_len(c->s + b, c->len - b);
+        b += k ? k : 1;
+        left--;
+    }
+    c->byte = b;
+    c->chr += n - left;
 }
 
-static tn_span span_of(cursor *c, yaml_mark_t start, yaml_mark_t end) {
+static void cur_seek_mark(tn_yaml_cursor *c, const yaml_mark_t *m) {
+    if (!c->lines || m->index < c->chr) {
+        cur_seek_chr(c, m->index);
+        return;
+    }
+    cur_skip(c, m->index - c->chr);
+    c->line = u32(m->line + 1);
+    c->col = u32(m->column + 1);
+    if (c->byte == c->len && m->column == 0 && c->len > 0 && c->s[c->len - 1] != '\n') {
+        /* libyaml ends the text with a line break that is not there. */
+        size_t start = c->len;
+        while (start > 0 && c->s[start - 1] != '\n')
+            start--;
+        c->line = u32(m->line);
+        c->col = u32(1 + tn_utf8_count((const char *)c->s + start, c->len - start));
+    }
+}
+
+/* libyaml counts characters, and breaks lines at CR, NEL (U+0085), LS
+ * (U+2028) and PS (U+2029) too: in ASCII text without CR its marks are
+ * ours; without those breaks its lines and columns are. */
+static void cur_init(tn_yaml_cursor *c, const char *text, size_t len) {
+    const unsigned char *s = (const unsigned char *)text, *end = s + len, *p;
+    c->s = s;
+    c->len = len;
+    c->line = c->col = 1;
+    uint64_t any = 0; /* the high bits of every byte */
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        uint64_t w[4];
+        memcpy(w, s + i, sizeof w);
+        any |= w[0] | w[1] | w[2] | w[3];
+    }
+    for (; i < len; i++)
+        any |= s[i];
+    c->lines = !memchr(s, '\r', len);
+    c->exact = c->lines && (any & ASCII_HIGH_BITS) == 0;
+    for (p = s; c->lines && !c->exact && (p = memchr(p, 0xC2, (size_t)(end - p))); p++)
+        c->lines = !(end - p >= 2 && p[1] == 0x85);
+    for (p = s; c->lines && !c->exact && (p = memchr(p, 0xE2, (size_t)(end - p))); p++)
+        c->lines = !(end - p >= 3 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9));
+}
+
+static tn_span span_marks(tn_yaml_cursor *c, const yaml_mark_t *start, const yaml_mark_t *end) {
     tn_span sp;
     if (c->exact) {
-        sp.line = u32(start.line + 1);
-        sp.col = u32(start.column + 1);
-        sp.off = u32(start.index);
-        sp.end_line = u32(end.line + 1);
-        sp.end_col = u32(end.column + 1);
-        sp.end_off = u32(end.index);
+        sp.line = u32(start->line + 1);
+        sp.col = u32(start->column + 1);
+        sp.off = u32(start->index);
+        sp.end_line = u32(end->line + 1);
+        sp.end_col = u32(end->column + 1);
+        sp.end_off = u32(end->index);
         return sp;
     }
-    cur_seek_chr(c, start.index);
+    cur_seek_mark(c, start);
     sp.line = c->line;
     sp.col = c->col;
     sp.off = u32(c->byte);
-    cur_seek_chr(c, end.index);
+    cur_seek_mark(c, end);
     sp.end_line = c->line;
     sp.end_col = c->col;
     sp.end_off = u32(c->byte);
     return sp;
 }
 
+tn_span tn_yaml_span(tn_yaml_builder *b, const tn_yaml_rec *r) {
+    return span_marks(&b->cur, &r->start, &r->end);
+}
+
 /* A block scalar's end mark is the start of the next token, past its
  * trailing blank lines; end the span at its last character instead. */
-static void trim_block_end(cursor *c, tn_span *sp) {
+static void trim_block_end(tn_yaml_cursor *c, tn_span *sp) {
     cur_seek_byte(c, sp->end_off);
     while (c->byte > sp->off) {
         unsigned char prev = c->s[c->byte - 1];
@@ -118,57 +168,51 @@ static void trim_block_end(cursor *c, tn_span *sp) {
     sp->end_off = u32(c->byte);
 }
 
-typedef struct frame {
-    tn_node *node;
-    size_t first;       /* index of the first child in builder.kids */
-    size_t count;       /* expanded node count of the children so far */
-    const char *anchor; /* registered when the node is complete */
-    bool block;
-    bool has_last;
-    tn_span last; /* source extent of the last child */
-} frame;
+/* ---- building ---- */
 
-typedef struct anchor_ent {
-    tn_node *node;
-    size_t count; /* nodes the anchored subtree expands to */
-} anchor_ent;
+int tn_yaml_nomem(tn_yaml_builder *b) {
+    return tn_error_set(b->err, TENET_ENOMEM, b->doc->name, 0, 0, "out of memory");
+}
 
-typedef struct builder {
-    tn_doc *doc;
-    tn_doc_limits lim;
-    tenet_error *err;
-    cursor cur;
-    TN_VEC(frame) frames;
-    TN_VEC(tn_node *) kids;
-    tn_strmap anchors;
-    tn_strmap tags;      /* interned tag strings */
-    tn_arena tag_arena;  /* their copies, apart: pruning rolls the document arena back */
-    size_t alias_nodes;
-    tn_doc_prune prune;
-} builder;
+/* A node with every field set (cheaper than zeroing it first), followed by
+ * `extra` bytes for the caller. */
+tn_node *tn_yaml_node_new(tn_yaml_builder *b, tn_node_type type, const tn_span *sp, size_t extra) {
+    tn_node *n = tn_arena_alloc(&b->doc->arena, sizeof *n + extra);
+    if (!n)
+        return NULL;
+    n->type = type;
+    n->quoted = false;
+    n->tag = NULL;
+    n->span = *sp;
+    n->str = NULL;
+    n->len = 0;
+    n->n = 0;
+    n->as.i = 0;
+    return n;
+}
 
-static size_t sat_add(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
-
-static int nomem(builder *b) { return tn_error_set(b->err, TENET_ENOMEM, b->doc->name, 0, 0, "out of memory"); }
-
-static int add_child(builder *b, tn_node *node, size_t count, const tn_span *extent) {
-    tn_span ext = *extent; /* `extent` may lie in a node that pruning drops */
-    if (!(node = tn_doc_prune_done(&b->prune, b->doc, node, b->frames.n)))
-        return nomem(b);
+/* Adds a completed node to the open collection, or makes it the root;
+ * `extent` is its source extent. */
+int tn_yaml_push_child(tn_yaml_builder *b, tn_node *node, size_t count, const tn_span *extent) {
     if (b->frames.n == 0) {
         b->doc->root = node;
         return TENET_OK;
     }
-    frame *f = &b->frames.v[b->frames.n - 1];
-    f->count = sat_add(f->count, count);
-    f->last = ext;
+    tn_yaml_frame *f = &b->frames.v[b->frames.n - 1];
+    f->count = tn_yaml_sat_add(f->count, count);
+    f->last = *extent;
     f->has_last = true;
-    return TN_VEC_PUSH(b->kids, node) == 0 ? TENET_OK : nomem(b);
+    return TN_VEC_PUSH(b->kids, node) == 0 ? TENET_OK : tn_yaml_nomem(b);
 }
 
-static const char *intern_tag(builder *b, const yaml_char_t *tag) {
-    if (!tag)
-        return NULL;
+static int add_child(tn_yaml_builder *b, tn_node *node, size_t count, const tn_span *extent) {
+    tn_span ext = *extent; /* `extent` may lie in a node that pruning drops */
+    if (!(node = tn_doc_prune_done(&b->prune, b->doc, node, b->frames.n)))
+        return tn_yaml_nomem(b);
+    return tn_yaml_push_child(b, node, count, &ext);
+}
+
+static const char *intern_tag(tn_yaml_builder *b, const yaml_char_t *tag) {
     size_t len = strlen((const char *)tag);
     const char *t = tn_strmap_get(&b->tags, (const char *)tag, len);
     if (t)
@@ -179,26 +223,27 @@ static const char *intern_tag(builder *b, const yaml_char_t *tag) {
     return copy;
 }
 
-static int set_anchor(builder *b, const char *name, tn_node *node, size_t count) {
+static int set_anchor(tn_yaml_builder *b, const char *name, tn_node *node, size_t count) {
     if (b->prune.active)
         b->prune.keep = true; /* an alias may point into the value */
-    anchor_ent *e = tn_arena_alloc(&b->doc->arena, sizeof *e);
+    tn_yaml_anchor *e = tn_arena_alloc(&b->doc->arena, sizeof *e);
     if (!e)
-        return nomem(b);
+        return tn_yaml_nomem(b);
     e->node = node;
     e->count = count;
     /* A redefined anchor replaces the old one for later aliases. */
     if (tn_strmap_put(&b->anchors, name, strlen(name), e) != 0)
-        return nomem(b);
+        return tn_yaml_nomem(b);
     return TENET_OK;
 }
 
-static const char *copy_anchor(builder *b, const yaml_char_t *anchor) {
+static const char *copy_anchor(tn_yaml_builder *b, const yaml_char_t *anchor) {
     return tn_arena_strdup(&b->doc->arena, (const char *)anchor);
 }
 
-static int limit_error(builder *b, const tn_span *sp, const char *what, size_t limit) {
-    return tn_error_set(b->err, TENET_ELIMIT, b->doc->name, sp->line, sp->col, "%s (limit %zu)",
+static int limit_error(tn_yaml_builder *b, const tn_yaml_rec *r, const char *what, size_t limit) {
+    tn_span sp = tn_yaml_span(b, r);
+    return tn_error_set(b->err, TENET_ELIMIT, b->doc->name, sp.line, sp.col, "%s (limit %zu)",
                         what, limit);
 }
 
@@ -209,6 +254,8 @@ static int type_tagged(tn_node *n, const char *tag) {
                                        "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"};
     static const tn_node_type types[] = {TN_NODE_NULL, TN_NODE_BOOL, TN_NODE_INT, TN_NODE_FLOAT};
     n->type = TN_NODE_STRING;
+    if (tag[0] != 't') /* most tags are local ("!Ref") */
+        return 0;
     for (size_t i = 0; i < 4; i++) {
         if (strcmp(tag, core[i]) != 0)
             continue;
@@ -225,69 +272,59 @@ static int type_tagged(tn_node *n, const char *tag) {
     return 0;
 }
 
-static int on_scalar(builder *b, const yaml_event_t *ev) {
-    tn_span sp = span_of(&b->cur, ev->start_mark, ev->end_mark);
-    size_t len = ev->data.scalar.length;
-    if (len > b->lim.max_scalar_bytes)
-        return limit_error(b, &sp, "scalar too large", b->lim.max_scalar_bytes);
-    tn_node *n = tn_arena_calloc(&b->doc->arena, 1, sizeof *n);
+/* A scalar's node; *extent is its source extent (for a block scalar, up to
+ * the next token). NULL when out of memory. */
+tn_node *tn_yaml_make_scalar(tn_yaml_builder *b, const tn_yaml_rec *r, tn_span *extent) {
+    *extent = tn_yaml_span(b, r);
+    /* The node and its text in one allocation. */
+    tn_node *n = tn_yaml_node_new(b, TN_NODE_STRING, extent, (size_t)r->len + 1);
     if (!n)
-        return nomem(b);
-    n->span = sp;
-    n->len = len;
-    n->str = tn_arena_strndup(&b->doc->arena, (const char *)ev->data.scalar.value, len);
-    if (!n->str)
-        return nomem(b);
-    yaml_scalar_style_t style = ev->data.scalar.style;
-    if (style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE)
+        return NULL;
+    char *text = (char *)(n + 1);
+    memcpy(text, r->u.value, r->len);
+    text[r->len] = '\0';
+    n->str = text;
+    n->len = r->len;
+    if (r->style == YAML_LITERAL_SCALAR_STYLE || r->style == YAML_FOLDED_SCALAR_STYLE)
         trim_block_end(&b->cur, &n->span);
-    n->quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    n->quoted = r->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                r->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    n->tag = r->tag;
     int rc = 0;
-    if (ev->data.scalar.tag) {
-        n->tag = intern_tag(b, ev->data.scalar.tag);
-        if (!n->tag)
-            return nomem(b);
-        rc = type_tagged(n, n->tag);
-    } else if (style == YAML_PLAIN_SCALAR_STYLE) {
+    if (r->tag)
+        rc = type_tagged(n, r->tag);
+    else if (r->style == YAML_PLAIN_SCALAR_STYLE)
         rc = tn_doc_type_plain(n);
-    } else {
-        n->type = TN_NODE_STRING;
-    }
-    if (rc != 0)
-        return nomem(b);
-    if (ev->data.scalar.anchor) {
-        const char *a = copy_anchor(b, ev->data.scalar.anchor);
-        if (!a || set_anchor(b, a, n, 1) != TENET_OK)
-            return nomem(b);
-    }
-    return add_child(b, n, 1, &sp);
+    return rc == 0 ? n : NULL;
 }
 
-static int on_alias(builder *b, const yaml_event_t *ev) {
-    tn_span sp = span_of(&b->cur, ev->start_mark, ev->end_mark);
-    const char *name = (const char *)ev->data.alias.anchor;
-    /* Anchors are registered only once complete, so an alias inside its own
-     * anchor is undefined here and the tree can never contain a cycle. */
-    const anchor_ent *e = tn_strmap_get(&b->anchors, name, strlen(name));
-    if (!e)
-        return tn_error_set(b->err, TENET_EPARSE, b->doc->name, sp.line, sp.col,
-                            "found undefined alias \"%.100s\"", name);
-    b->alias_nodes = sat_add(b->alias_nodes, e->count);
-    if (b->alias_nodes > b->lim.max_alias_nodes)
-        return limit_error(b, &sp, "alias expansion produces too many nodes",
-                           b->lim.max_alias_nodes);
-    return add_child(b, e->node, e->count, &sp);
+static int build_scalar(tn_yaml_builder *b, const tn_yaml_rec *r, const yaml_char_t *anchor) {
+    tn_span ext;
+    tn_node *n = tn_yaml_make_scalar(b, r, &ext);
+    if (!n)
+        return tn_yaml_nomem(b);
+    if (anchor) {
+        const char *a = copy_anchor(b, anchor);
+        if (!a || set_anchor(b, a, n, 1) != TENET_OK)
+            return tn_yaml_nomem(b);
+    }
+    return add_child(b, n, 1, &ext);
+}
+
+static int build_alias(tn_yaml_builder *b, const tn_yaml_rec *r) {
+    tn_span sp = tn_yaml_span(b, r);
+    return add_child(b, r->u.alias->node, r->u.alias->count, &sp);
 }
 
 /* Asks the pruner about the collection about to start, when it is the value
- * of a mapping key (before anything of it is allocated). */
-static void prune_ask(builder *b) {
+ * of a mapping key: true when it is to be dropped. */
+static bool prune_ask(tn_yaml_builder *b) {
     size_t depth = b->frames.n;
     if (!tn_doc_prune_wanted(&b->prune, depth))
-        return;
-    const frame *top = &b->frames.v[depth - 1];
+        return false;
+    const tn_yaml_frame *top = &b->frames.v[depth - 1];
     if (top->node->type != TN_NODE_MAP || (b->kids.n - top->first) % 2 == 0)
-        return;
+        return false;
     tn_doc_level lv[TN_DOC_PRUNE_MAX_DEPTH];
     for (size_t i = 0; i < depth; i++) {
         size_t end = i + 1 < depth ? b->frames.v[i + 1].first : b->kids.n;
@@ -296,63 +333,57 @@ static void prune_ask(builder *b) {
         lv[i].n = end - b->frames.v[i].first;
     }
     tn_doc_prune_ask(&b->prune, b->doc, lv, depth);
+    return b->prune.active;
 }
 
-static int on_start(builder *b, const yaml_event_t *ev, bool is_map) {
-    tn_span sp = span_of(&b->cur, ev->start_mark, ev->end_mark);
-    if (b->frames.n >= b->lim.max_depth)
-        return limit_error(b, &sp, "nesting too deep", b->lim.max_depth);
-    prune_ask(b);
-    tn_node *n = tn_arena_calloc(&b->doc->arena, 1, sizeof *n);
+static int build_start(tn_yaml_builder *b, const tn_yaml_rec *r, const yaml_char_t *anchor) {
+    /* A value with an anchor is built even when dropped: it stays. */
+    if (prune_ask(b) && !anchor)
+        return tn_yaml_skip_begin(b, r);
+    tn_span sp = tn_yaml_span(b, r);
+    tn_node *n = tn_yaml_node_new(b, r->kind == TN_YAML_MAP ? TN_NODE_MAP : TN_NODE_SEQ, &sp, 0);
     if (!n)
-        return nomem(b);
-    n->type = is_map ? TN_NODE_MAP : TN_NODE_SEQ;
-    n->span = sp;
-    const yaml_char_t *tag = is_map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
-    const yaml_char_t *anchor =
-        is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
-    if (tag && !(n->tag = intern_tag(b, tag)))
-        return nomem(b);
-    frame f = {0};
+        return tn_yaml_nomem(b);
+    n->tag = r->tag;
+    tn_yaml_frame f = {0};
     f.node = n;
     f.first = b->kids.n;
-    f.block = is_map ? ev->data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE
-                     : ev->data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE;
+    f.block = r->block;
     if (anchor && !(f.anchor = copy_anchor(b, anchor)))
-        return nomem(b);
-    return TN_VEC_PUSH(b->frames, f) == 0 ? TENET_OK : nomem(b);
+        return tn_yaml_nomem(b);
+    return TN_VEC_PUSH(b->frames, f) == 0 ? TENET_OK : tn_yaml_nomem(b);
 }
 
-static int on_end(builder *b, const yaml_event_t *ev) {
-    frame f = b->frames.v[--b->frames.n];
+static int build_end(tn_yaml_builder *b, const tn_yaml_rec *r) {
+    tn_yaml_frame f = b->frames.v[--b->frames.n];
     tn_node *n = f.node;
     size_t k = b->kids.n - f.first;
     tn_node **kids = k ? b->kids.v + f.first : NULL;
     if (n->type == TN_NODE_SEQ) {
         if (k && !(n->ch.items = tn_arena_alloc(&b->doc->arena, k * sizeof *n->ch.items)))
-            return nomem(b);
+            return tn_yaml_nomem(b);
         if (k)
             memcpy(n->ch.items, kids, k * sizeof *kids);
-        n->n = k;
+        n->n = (uint32_t)k;
     } else {
-        n->n = k / 2;
+        n->n = (uint32_t)(k / 2);
         if (n->n && !(n->ch.pairs = tn_arena_alloc(&b->doc->arena, n->n * sizeof *n->ch.pairs)))
-            return nomem(b);
+            return tn_yaml_nomem(b);
         for (size_t i = 0; i < n->n; i++) {
             n->ch.pairs[i].key = kids[2 * i];
             n->ch.pairs[i].value = kids[2 * i + 1];
         }
         if (tn_doc_check_duplicate_keys(b->doc, n) != 0)
-            return nomem(b);
+            return tn_yaml_nomem(b);
     }
     b->kids.n = f.first;
     /* A block collection's end event sits at the next token, possibly lines
      * later; its last child's end is where the collection really ends. */
-    tn_span end = f.block && f.has_last ? f.last : span_of(&b->cur, ev->start_mark, ev->end_mark);
+    tn_span end = f.block && f.has_last ? f.last : tn_yaml_span(b, r);
     n->span.end_line = end.end_line;
     n->span.end_col = end.end_col;
     n->span.end_off = end.end_off;
-    size_t count = sat_add(f.count, 1);
+    size_t count = tn_yaml_sat_add(f.count, 1);
     if (f.anchor) {
         int rc = set_anchor(b, f.anchor, n, count);
         if (rc != TENET_OK)
@@ -361,9 +392,89 @@ static int on_end(builder *b, const yaml_event_t *ev) {
     return add_child(b, n, count, &n->span);
 }
 
-static int parser_error(builder *b, const yaml_parser_t *p) {
+int tn_yaml_build_event(tn_yaml_builder *b, const tn_yaml_rec *r, const yaml_char_t *anchor) {
+    switch (r->kind) {
+    case TN_YAML_SCALAR: return build_scalar(b, r, anchor);
+    case TN_YAML_ALIAS: return build_alias(b, r);
+    case TN_YAML_SEQ:
+    case TN_YAML_MAP: return build_start(b, r, anchor);
+    case TN_YAML_END: return build_end(b, r);
+    }
+    return TENET_OK;
+}
+
+/* Checks an event as loading requires, then builds or logs it. */
+static int on_event(tn_yaml_builder *b, const yaml_event_t *ev) {
+    tn_yaml_rec r;
+    r.kind = TN_YAML_END;
+    r.style = 0;
+    r.block = false;
+    r.len = 0;
+    r.tag = NULL;
+    r.u.last = TN_YAML_NO_REC;
+    r.start = ev->start_mark;
+    r.end = ev->end_mark;
+    const yaml_char_t *tag = NULL, *anchor = NULL;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.length > b->lim.max_scalar_bytes)
+            return limit_error(b, &r, "scalar too large", b->lim.max_scalar_bytes);
+        r.kind = TN_YAML_SCALAR;
+        r.style = (uint8_t)ev->data.scalar.style;
+        r.u.value = (const char *)ev->data.scalar.value;
+        r.len = (uint32_t)ev->data.scalar.length;
+        tag = ev->data.scalar.tag;
+        anchor = ev->data.scalar.anchor;
+        break;
+    case YAML_ALIAS_EVENT: {
+        r.kind = TN_YAML_ALIAS;
+        const char *name = (const char *)ev->data.alias.anchor;
+        /* Anchors are registered only once complete, so an alias inside its
+         * own anchor is undefined here and the tree can never contain a cycle. */
+        if (!(r.u.alias = tn_strmap_get(&b->anchors, name, strlen(name)))) {
+            tn_span sp = tn_yaml_span(b, &r);
+            return tn_error_set(b->err, TENET_EPARSE, b->doc->name, sp.line, sp.col,
+                                "found undefined alias \"%.100s\"", name);
+        }
+        b->alias_nodes = tn_yaml_sat_add(b->alias_nodes, r.u.alias->count);
+        if (b->alias_nodes > b->lim.max_alias_nodes)
+            return limit_error(b, &r, "alias expansion produces too many nodes",
+                               b->lim.max_alias_nodes);
+        break;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (ev->type == YAML_MAPPING_START_EVENT) {
+            r.kind = TN_YAML_MAP;
+            r.block = ev->data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE;
+            tag = ev->data.mapping_start.tag;
+            anchor = ev->data.mapping_start.anchor;
+        } else {
+            r.kind = TN_YAML_SEQ;
+            r.block = ev->data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE;
+            tag = ev->data.sequence_start.tag;
+            anchor = ev->data.sequence_start.anchor;
+        }
+        if (b->frames.n + b->skip.frames.n >= b->lim.max_depth)
+            return limit_error(b, &r, "nesting too deep", b->lim.max_depth);
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: break;
+    default: return TENET_OK;
+    }
+    if (tag && !(r.tag = intern_tag(b, tag)))
+        return tn_yaml_nomem(b);
+    if (!b->skip.on)
+        return tn_yaml_build_event(b, &r, anchor);
+    if (!anchor)
+        return tn_yaml_skip_event(b, &r);
+    int rc = tn_yaml_materialize(b); /* an alias may point into the value: it stays */
+    return rc != TENET_OK ? rc : tn_yaml_build_event(b, &r, anchor);
+}
+
+static int parser_error(tn_yaml_builder *b, const yaml_parser_t *p) {
     if (p->error == YAML_MEMORY_ERROR)
-        return nomem(b);
+        return tn_yaml_nomem(b);
     if (p->error == YAML_READER_ERROR) {
         cur_seek_byte(&b->cur, p->problem_offset);
         if (p->problem_value != -1)
@@ -377,9 +488,9 @@ static int parser_error(builder *b, const yaml_parser_t *p) {
     if (p->context) {
         /* The context mark is where the unfinished construct began (the
          * unclosed '[' or '{'), usually the place to fix: name it too. */
-        cur_seek_chr(&b->cur, p->context_mark.index);
+        cur_seek_mark(&b->cur, &p->context_mark);
         uint32_t cline = b->cur.line, ccol = b->cur.col;
-        cur_seek_chr(&b->cur, p->problem_mark.index);
+        cur_seek_mark(&b->cur, &p->problem_mark);
         if (cline != b->cur.line || ccol != b->cur.col)
             return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col,
                                 "%s (%s that started at line %u, column %u)", problem,
@@ -387,12 +498,12 @@ static int parser_error(builder *b, const yaml_parser_t *p) {
         return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col,
                             "%s (%s)", problem, p->context);
     }
-    cur_seek_chr(&b->cur, p->problem_mark.index);
+    cur_seek_mark(&b->cur, &p->problem_mark);
     return tn_error_set(b->err, TENET_EPARSE, b->doc->name, b->cur.line, b->cur.col, "%s",
                         problem);
 }
 
-static int build(builder *b, yaml_parser_t *p) {
+static int build(tn_yaml_builder *b, yaml_parser_t *p) {
     bool first_done = false;
     for (;;) {
         yaml_event_t ev;
@@ -403,24 +514,18 @@ static int build(builder *b, yaml_parser_t *p) {
         switch (ev.type) {
         case YAML_DOCUMENT_START_EVENT:
             if (first_done) { /* only the first document is read */
-                tn_span sp = span_of(&b->cur, ev.start_mark, ev.end_mark);
+                tn_span sp = span_marks(&b->cur, &ev.start_mark, &ev.end_mark);
                 if (tn_doc_add_note(b->doc, &sp, "multiple-documents",
                                     "the input holds several YAML documents; only the first is "
                                     "read") != 0)
-                    rc = nomem(b);
+                    rc = tn_yaml_nomem(b);
                 stop = true;
             }
             break;
         case YAML_DOCUMENT_END_EVENT: first_done = true; break;
         case YAML_STREAM_END_EVENT:
         case YAML_NO_EVENT: stop = true; break;
-        case YAML_ALIAS_EVENT: rc = on_alias(b, &ev); break;
-        case YAML_SCALAR_EVENT: rc = on_scalar(b, &ev); break;
-        case YAML_SEQUENCE_START_EVENT: rc = on_start(b, &ev, false); break;
-        case YAML_MAPPING_START_EVENT: rc = on_start(b, &ev, true); break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: rc = on_end(b, &ev); break;
-        default: break;
+        default: rc = on_event(b, &ev); break;
         }
         yaml_event_delete(&ev);
         if (rc != TENET_OK)
@@ -433,9 +538,11 @@ static int build(builder *b, yaml_parser_t *p) {
 int tn_doc_load_yaml(tn_doc **out, const char *text, size_t len, const char *name,
                      const tn_doc_limits *limits, const tn_doc_load *how, tenet_error *err) {
     *out = NULL;
-    builder b;
+    tn_yaml_builder b;
     memset(&b, 0, sizeof b);
     b.prune.pruner = how ? how->pruner : NULL;
+    b.hole.type = TN_NODE_NULL;
+    b.hole.str = "";
     b.lim = tn_doc_limits_resolve(limits);
     b.err = err;
     if (len > b.lim.max_input_bytes)
@@ -444,10 +551,7 @@ int tn_doc_load_yaml(tn_doc **out, const char *text, size_t len, const char *nam
     int rc = tn_doc_create(&b.doc, text, len, name, how && how->borrow_text, err);
     if (rc != TENET_OK)
         return rc;
-    b.cur.s = (const unsigned char *)b.doc->text;
-    b.cur.len = b.doc->len;
-    b.cur.line = b.cur.col = 1;
-    b.cur.exact = marks_are_exact(b.cur.s, b.cur.len);
+    cur_init(&b.cur, b.doc->text, b.doc->len);
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
@@ -460,6 +564,10 @@ int tn_doc_load_yaml(tn_doc **out, const char *text, size_t len, const char *nam
     yaml_parser_delete(&parser);
     TN_VEC_FREE(b.frames);
     TN_VEC_FREE(b.kids);
+    TN_VEC_FREE(b.skip.log);
+    TN_VEC_FREE(b.skip.bytes);
+    TN_VEC_FREE(b.skip.frames);
+    TN_VEC_FREE(b.skip.keys);
     tn_strmap_free(&b.anchors);
     tn_strmap_free(&b.tags);
     tn_arena_adopt(&b.doc->arena, &b.tag_arena); /* the tags live as long as the document */

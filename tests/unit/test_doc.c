@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "doc/node.h"
+#include "doc/load.h"
 #include "util/alloc.h"
 
 #include <math.h>
@@ -615,6 +615,159 @@ static void test_hostile_input(void **state) {
     }
 }
 
+/* ---- pruning: a dropped value is skipped, not built ---- */
+
+/* Drops the collection values of the keys spelled `ctx` (NULL: every one
+ * asked about); keep() wants a mapping holding "keep". */
+static bool drop_word(void *ctx, const tn_doc_level *lv, size_t depth) {
+    const tn_node *k = tn_doc_level_key(&lv[depth - 1]);
+    return k != NULL && (ctx == NULL || tn_node_str_eq(k, ctx));
+}
+
+static bool keep_marked(void *ctx, const tn_node *value) {
+    (void)ctx;
+    return value->type == TN_NODE_MAP && tn_map_get(value, "keep") != NULL;
+}
+
+static int load_pruned(tn_doc **doc, const char *text, const char *word, const tn_doc_limits *lim,
+                       tenet_error *err) {
+    tn_doc_pruner p = {drop_word, keep_marked, (void *)word, 8};
+    tn_doc_load how = {false, &p};
+    memset(err, 0, sizeof *err);
+    return tn_doc_load_yaml(doc, text, strlen(text), "p.yaml", lim, &how, err);
+}
+
+/* `got` is `want` but for dropped values (a null without a span); counts them. */
+static void same_but_dropped(const tn_node *got, const tn_node *want, size_t *dropped) {
+    if (got->type == TN_NODE_NULL && got->span.line == 0 && !tn_node_is_scalar(want)) {
+        (*dropped)++;
+        return;
+    }
+    assert_int_equal(got->type, want->type);
+    assert_int_equal(got->tag == NULL, want->tag == NULL);
+    if (want->tag)
+        assert_string_equal(got->tag, want->tag);
+    assert_int_equal(got->quoted, want->quoted);
+    assert_memory_equal(&got->span, &want->span, sizeof got->span);
+    assert_int_equal(got->n, want->n);
+    if (tn_node_is_scalar(want)) {
+        assert_int_equal(got->len, want->len);
+        assert_memory_equal(got->str, want->str, want->len + 1);
+        assert_memory_equal(&got->as, &want->as, sizeof got->as);
+        return;
+    }
+    for (size_t i = 0; i < want->n; i++) {
+        if (want->type == TN_NODE_SEQ) {
+            same_but_dropped(got->ch.items[i], want->ch.items[i], dropped);
+        } else {
+            same_but_dropped(got->ch.pairs[i].key, want->ch.pairs[i].key, dropped);
+            same_but_dropped(got->ch.pairs[i].value, want->ch.pairs[i].value, dropped);
+        }
+    }
+}
+
+/* Loads `text` pruned and in full: the same errors, notes and nodes but
+ * for `drops` dropped values. */
+static void pruned_like_full(const char *text, const char *word, const tn_doc_limits *lim,
+                             size_t drops) {
+    tn_doc *got = NULL, *want = NULL;
+    tenet_error gerr, werr;
+    int grc = load_pruned(&got, text, word, lim, &gerr);
+    memset(&werr, 0, sizeof werr);
+    int wrc = tn_doc_load_yaml(&want, text, strlen(text), "p.yaml", lim, NULL, &werr);
+    assert_int_equal(grc, wrc);
+    assert_string_equal(gerr.message, werr.message);
+    assert_int_equal(gerr.line, werr.line);
+    assert_int_equal(gerr.column, werr.column);
+    if (wrc != TENET_OK)
+        return;
+    assert_int_equal(got->nnotes, want->nnotes);
+    for (size_t i = 0; i < want->nnotes; i++) {
+        assert_memory_equal(&got->notes[i].span, &want->notes[i].span, sizeof(tn_span));
+        assert_string_equal(got->notes[i].message, want->notes[i].message);
+    }
+    size_t dropped = 0;
+    if (want->root)
+        same_but_dropped(got->root, want->root, &dropped);
+    if (dropped != drops)
+        fail_msg("%zu dropped, not %zu, in: %s", dropped, drops, text);
+    assert_int_equal(got->pruned, drops > 0);
+    tn_doc_free(got);
+    tn_doc_free(want);
+}
+
+static void test_pruned_like_full(void **state) {
+    (void)state;
+    /* Block and flow values; the spans of what holds a dropped value end
+     * where building it would have said (its last child, block scalars). */
+    pruned_like_full("a:\n  d:\n    x: [1, {y: 2}]\n    z: |\n      text\n\n  e: 1\n", "d", NULL, 1);
+    pruned_like_full("a:\n  d:\n    - p: q\n      r: !Sub >-\n        folded\n\nb: 2\n", "d", NULL, 1);
+    pruned_like_full("a: {d: {x: [1, 2]}, e: [3]}\nb:\n  d: [\"\\u00e9\", 'it''s']\n", "d", NULL, 2);
+    pruned_like_full("- {a: {b: 1}}\n- c: [1]\n  d: {e: f}\n", NULL, NULL, 3);
+    /* Multi-byte text and CRLF (the cursor counts), before and in values. */
+    pruned_like_full("\xC3\xA9: 1\nd:\n  \xE2\x82\xAC: [\xF0\x9F\x98\x80, x]\n  k: v\nz: \xC3\xA9\n",
+                     "d", NULL, 1);
+    pruned_like_full("a: 1\r\nd:\r\n  k: [1,\r\n    2]\r\n  l: |\r\n    x\r\n\r\nz: 2\r\n", "d",
+                     NULL, 1);
+    /* Aliases into what came before; anchors inside keep the value. */
+    pruned_like_full("base: &b {x: 1}\nd: {u: *b, v: [*b]}\nw: *b\n", "d", NULL, 1);
+    pruned_like_full("d: {u: 1, v: &in [2], w: *in}\nafter: *in\n", "d", NULL, 0);
+    pruned_like_full("d:\n  - a: 1\n  - b: &s str\n  - c: *s\nn: {d: [*s]}\n", "d", NULL, 1);
+    /* Duplicate keys inside keep it (small and hashed maps, alias keys). */
+    pruned_like_full("d: {x: {k: 1, k: 2}}\ne: {d: [1]}\n", "d", NULL, 1);
+    pruned_like_full("k: &k key\nd: {key: 1, *k : 2}\n", "d", NULL, 0);
+    pruned_like_full("d: {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k1: 9}\n"
+                     "e: {d: {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8}}\n",
+                     "d", NULL, 1);
+    /* keep() sees the keys; what it keeps is whole. */
+    pruned_like_full("d: {a: [1], keep: {x: [2]}, b: {c: 3}}\ne: {d: {a: 1}}\n", "d", NULL, 1);
+    pruned_like_full("d: [keep]\nf: {keep: 1, g: {h: [1]}}\n", NULL, NULL, 1);
+    /* Tags first seen inside; empty and complex keys. */
+    pruned_like_full("d: !T {a: !U [1]}\nx: !T [!U 2]\n", "d", NULL, 1);
+    pruned_like_full("d: {? [1] : a, '': b, : c}\n", "d", NULL, 1);
+
+    /* Out of memory anywhere while skipping, keeping or building after
+     * all: a clean failure. */
+    static const char oom[] = "a: &a [1]\nd: {x: [*a, 'y'], keep: 1}\ne: {d: {k: 1, k: 2}}\n"
+                              "f: {d: [{z: 1}, &b 2]}\ng: {d: {x: [1, 2, 3]}}\n";
+    for (long i = 0;; i++) {
+        tn_doc *doc = NULL;
+        tenet_error err;
+        tn_alloc_fail_after(i);
+        int rc = load_pruned(&doc, oom, NULL, NULL, &err);
+        tn_alloc_fail_after(-1);
+        tn_doc_free(doc);
+        if (rc == TENET_OK)
+            break;
+        assert_int_equal(rc, TENET_ENOMEM);
+        assert_true(i < 1000);
+    }
+
+    /* Errors inside a dropped value are those of building it. */
+    tn_doc_limits lim = {0};
+    lim.max_depth = 3;
+    pruned_like_full("a: 1\nd: {x: [[1]]}\n", "d", &lim, 0);
+    lim.max_depth = 0;
+    lim.max_scalar_bytes = 4;
+    pruned_like_full("d: {x: [12345]}\n", "d", &lim, 0);
+    lim.max_scalar_bytes = 0;
+    lim.max_alias_nodes = 5;
+    pruned_like_full("a: &a [1, 2]\nd: [*a, *a]\n", "d", &lim, 0);
+    /* What a dropped value stands for still counts, once, when aliased or
+     * built after all. */
+    lim.max_alias_nodes = 12;
+    pruned_like_full("p: &p {d: [1, 2, 3]}\nq: [*p, *p]\n", "d", &lim, 3);
+    lim.max_alias_nodes = 11;
+    pruned_like_full("p: &p {d: [1, 2, 3]}\nq: [*p, *p]\n", "d", &lim, 0);
+    lim.max_alias_nodes = 3;
+    pruned_like_full("a: &a [1, 2]\nd: {x: *a, y: &z 1}\n", "d", &lim, 0);
+    lim.max_alias_nodes = 4;
+    pruned_like_full("a: &a [1]\nd: {keep: *a, b: [*a]}\n", "d", &lim, 0);
+    pruned_like_full("d: {x: *nope}\n", "d", NULL, 0);
+    pruned_like_full("d: {x: [1, 2}\n", "d", NULL, 0);
+    pruned_like_full("d: {x: 1}\n---\nd: {y: 2}\n", "d", NULL, 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_yaml_spans),
@@ -637,6 +790,7 @@ int main(void) {
         cmocka_unit_test(test_lookups),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_hostile_input),
+        cmocka_unit_test(test_pruned_like_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
