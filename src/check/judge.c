@@ -33,6 +33,7 @@ typedef struct judge_state {
     tn_buf key;     /* scratch for the key of the finding being collected */
     tn_arena *arena; /* for what lives as long as this judgement */
     size_t variant;
+    size_t *result;  /* [nrules] while sharing: 1 + the item a rule's finding went to, or 0 */
     int rc;
 } judge_state;
 
@@ -82,6 +83,8 @@ static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
         return st->rc = TENET_ENOMEM;
     size_t klen = kb->size;
     uintptr_t found = (uintptr_t)tn_strmap_get(&st->seen, kb->ptr, klen);
+    if (st->result && f->rule)
+        st->result[f->rule - run->eval->rs->rules] = found ? found : st->items.n + 1;
     if (found) {
         collected *first = &st->items.v[found - 1];
         if (first->last_variant != st->variant) {
@@ -144,6 +147,10 @@ static int note_judged(tn_run *run, tn_subject *const *variants, size_t n, tn_ar
     for (size_t i = 0; i < rs->nrules; i++) {
         const tn_rule *rule = &rs->rules[i];
         for (size_t v = 0; v < n; v++) {
+            /* Whether a rule applies depends on the kind and operation only. */
+            if (v > 0 && variants[v]->kind == variants[0]->kind &&
+                variants[v]->op == variants[0]->op)
+                continue;
             if (tn_eval_rule_applies(rule, variants[v])) {
                 ids[k++] = rule->id;
                 break;
@@ -151,6 +158,142 @@ static int note_judged(tn_run *run, tn_subject *const *variants, size_t n, tn_ar
         }
     }
     return tn_report_add_judged(run->report, variants[0]->name, ids, k);
+}
+
+/* ---- verdicts the variants share ---- */
+
+/* Variants of one subject mostly hold the very same values (a scenario
+ * changes a few fields; the frontend copies the rest and says so through
+ * tn_subject.field_ids), and a rule's finding depends only on the fields it
+ * reads (tn_eval_rule_reads) and on the subject's own attributes. So a rule
+ * is evaluated once per combination of the values it reads: a later variant
+ * with the same ones takes the earlier finding (or its absence) instead of
+ * evaluating the rule again. */
+
+#define MAX_CLASSES 8 /* distinct attribute sets told apart; more are not shared */
+#define MAX_MEMO 16   /* evaluations per rule remembered; more are not shared */
+
+typedef struct memo {
+    uint32_t variant; /* the variant evaluated: its values are the combination */
+    size_t result;    /* 1 + the item its finding went to, or 0 for none */
+} memo;
+
+typedef struct sharing {
+    tn_subject *const *variants;
+    size_t nr;         /* rules */
+    uint32_t *attrs;   /* [n] the first variant with the same attributes */
+    const uint8_t **reads; /* [nr] fields each rule reads (tn_eval_rule_reads); NULL: */
+    size_t *nreads;        /* not shared */
+    memo *memos;       /* [nr][MAX_MEMO] */
+    uint32_t *nmemos;  /* [nr] */
+    unsigned char *only; /* [nr] rules the current variant evaluates */
+} sharing;
+
+static bool same_attributes(const tn_subject *a, const tn_subject *b) {
+    return a->kind == b->kind && a->name == b->name && a->type == b->type &&
+           a->format == b->format && a->file == b->file && a->op == b->op &&
+           a->operation_name == b->operation_name && a->region == b->region &&
+           a->region_reason == b->region_reason && a->path == b->path && a->before == b->before &&
+           a->note == b->note && memcmp(&a->span, &b->span, sizeof a->span) == 0;
+}
+
+static int sharing_init(sharing *sh, tn_run *run, tn_subject *const *variants, size_t n,
+                        tn_arena *arena) {
+    memset(sh, 0, sizeof *sh);
+    const tn_kind *kind = variants[0]->kind;
+    if (n < 2 || !run->eval || !run->eval->rs || !kind || n > UINT32_MAX)
+        return TENET_OK;
+    for (size_t k = 0; k < n; k++)
+        if (variants[k]->kind != kind || !variants[k]->field_ids)
+            return TENET_OK; /* values the frontend does not say are shared */
+    const tenet_ruleset *rs = run->eval->rs;
+    size_t nr = rs->nrules ? rs->nrules : 1;
+    sh->variants = variants;
+    sh->nr = rs->nrules;
+    sh->attrs = tn_arena_alloc(arena, n * sizeof *sh->attrs);
+    sh->reads = tn_arena_calloc(arena, nr, sizeof *sh->reads);
+    sh->nreads = tn_arena_calloc(arena, nr, sizeof *sh->nreads);
+    sh->memos = tn_arena_alloc(arena, nr * MAX_MEMO * sizeof *sh->memos); /* read below nmemos */
+    sh->nmemos = tn_arena_calloc(arena, nr, sizeof *sh->nmemos);
+    sh->only = tn_arena_calloc(arena, nr, sizeof *sh->only);
+    if (!sh->attrs || !sh->reads || !sh->nreads || !sh->memos || !sh->nmemos || !sh->only)
+        return TENET_ENOMEM;
+    for (size_t ri = 0; ri < sh->nr; ri++) {
+        int rc = tn_eval_rule_reads(run->eval, ri, &sh->reads[ri], &sh->nreads[ri]);
+        if (rc != TENET_OK)
+            return rc;
+        if (rs->rules[ri].kind != kind)
+            sh->reads[ri] = NULL; /* field indices of another kind */
+    }
+    /* Region, operation, ...: the same in every variant a frontend makes. */
+    uint32_t reps[MAX_CLASSES], nreps = 0;
+    for (size_t k = 0; k < n; k++) {
+        sh->attrs[k] = (uint32_t)k;
+        for (uint32_t i = 0; i < nreps && sh->attrs[k] == k; i++)
+            if (same_attributes(variants[reps[i]], variants[k]))
+                sh->attrs[k] = reps[i];
+        if (sh->attrs[k] == k && nreps < MAX_CLASSES)
+            reps[nreps++] = (uint32_t)k;
+    }
+    return TENET_OK;
+}
+
+/* Whether variants a and b hold the same attributes and values rule ri reads. */
+static bool same_reads(const sharing *sh, size_t a, size_t b, size_t ri) {
+    if (sh->attrs[a] != sh->attrs[b])
+        return false;
+    const uint32_t *x = sh->variants[a]->field_ids, *y = sh->variants[b]->field_ids;
+    for (size_t i = 0; i < sh->nreads[ri]; i++)
+        if (x[sh->reads[ri][i]] != y[sh->reads[ri][i]])
+            return false;
+    return true;
+}
+
+/* The earlier finding of a rule counts for this variant too. */
+static void replay(judge_state *st, size_t result) {
+    if (result == 0)
+        return; /* the rule found nothing */
+    collected *c = &st->items.v[result - 1];
+    if (c->last_variant != st->variant) {
+        c->last_variant = st->variant;
+        c->count++;
+    }
+}
+
+/* Evaluates variant k: the rules whose values it shares with an earlier
+ * variant take that variant's finding, the others are evaluated. */
+static int judge_shared(judge_state *st, sharing *sh, const tn_subject *s, size_t k) {
+    bool any = false;
+    for (size_t ri = 0; ri < sh->nr; ri++) {
+        sh->only[ri] = 1;
+        st->result[ri] = 0;
+        if (sh->reads[ri] == NULL)
+            continue;
+        const memo *m = &sh->memos[ri * MAX_MEMO];
+        for (uint32_t i = 0; i < sh->nmemos[ri] && sh->only[ri]; i++) {
+            if (same_reads(sh, m[i].variant, k, ri)) {
+                replay(st, m[i].result);
+                sh->only[ri] = 0;
+            }
+        }
+        any = any || sh->only[ri];
+    }
+    if (!any)
+        return TENET_OK;
+    /* tn_eval_subject_only skips the rules that do not apply to `s`. */
+    int r = tn_eval_subject_only(st->run->eval, s, sh->only, collect, st);
+    if (st->rc)
+        return st->rc;
+    if (r < 0)
+        return r;
+    for (size_t ri = 0; ri < sh->nr; ri++) {
+        if (!sh->only[ri] || sh->reads[ri] == NULL || sh->nmemos[ri] >= MAX_MEMO)
+            continue;
+        memo *m = &sh->memos[ri * MAX_MEMO + sh->nmemos[ri]++];
+        m->variant = (uint32_t)k;
+        m->result = st->result[ri];
+    }
+    return TENET_OK;
 }
 
 int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
@@ -180,8 +323,20 @@ int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
     tn_arena *eval_arena = run->eval ? run->eval->arena : NULL;
     if (run->eval)
         run->eval->arena = &scratch;
+    sharing sh;
+    rc = sharing_init(&sh, run, variants, n, &scratch);
+    if (rc == TENET_OK && sh.attrs) {
+        st.result = tn_arena_calloc(&scratch, run->eval->rs->nrules ? run->eval->rs->nrules : 1,
+                                    sizeof *st.result);
+        if (!st.result)
+            rc = TENET_ENOMEM;
+    }
     for (size_t i = 0; i < n && rc == TENET_OK; i++) {
         st.variant = i;
+        if (sh.attrs) {
+            rc = judge_shared(&st, &sh, variants[i], i);
+            continue;
+        }
         int r = tn_eval_subject(run->eval, variants[i], collect, &st);
         if (st.rc)
             rc = st.rc;

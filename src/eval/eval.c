@@ -5,7 +5,9 @@
 #include "eval/eval.h"
 #include "eval/ops.h"
 #include "eval/regex.h"
+#include "util/alloc.h"
 #include "util/buf.h"
+#include "util/vec.h"
 #include <string.h>
 
 static const tn_value k_absent; /* zero: TN_V_ABSENT */
@@ -14,6 +16,8 @@ static const tn_value k_absent; /* zero: TN_V_ABSENT */
 static const tn_value k_oom = {.kind = TN_V_UNKNOWN, .reason = "out of memory"};
 
 #define TN_DEFAULT_OPS (TN_OP_CREATE | TN_OP_UPDATE | TN_OP_REPLACE)
+
+static void reads_free(struct tn_eval_reads *r);
 
 int tn_eval_ctx_init_limits(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena,
                             size_t regex_match_limit, size_t regex_depth_limit) {
@@ -35,6 +39,8 @@ void tn_eval_ctx_dispose(tn_eval_ctx *ctx) {
     if (!ctx) return;
     tn_regex_match_data_free(ctx->match_data);
     ctx->match_data = NULL;
+    reads_free(ctx->reads);
+    ctx->reads = NULL;
 }
 
 /* ---- field resolution ------------------------------------------------- */
@@ -378,15 +384,146 @@ static int eval_rule(tn_estate *es, const tn_rule *rule, tn_finding_fn cb, void 
     return cb ? cb(payload, es->s, &f) : TENET_OK;
 }
 
-int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload) {
+int tn_eval_subject_only(tn_eval_ctx *ctx, const tn_subject *s, const unsigned char *only,
+                         tn_finding_fn cb, void *payload) {
     if (!ctx || !s || !ctx->arena) return TENET_EINVAL;
     if (!ctx->rs) return TENET_OK;
-    tn_estate es = {.ctx = ctx, .s = s};
+    /* The pseudo-field slots are written before they are read: only the
+     * flags need clearing, not the whole state. */
+    tn_estate es;
+    es.ctx = ctx;
+    es.s = s;
+    es.oom = false;
+    memset(es.have_pseudo, 0, sizeof es.have_pseudo);
     for (size_t i = 0; i < ctx->rs->nrules; i++) {
         const tn_rule *rule = &ctx->rs->rules[i];
-        if (!tn_eval_rule_applies(rule, s)) continue;
+        if ((only && !only[i]) || !tn_eval_rule_applies(rule, s)) continue;
         int rc = eval_rule(&es, rule, cb, payload);
         if (rc) return rc;
     }
+    return TENET_OK;
+}
+
+int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload) {
+    return tn_eval_subject_only(ctx, s, NULL, cb, payload);
+}
+
+/* ---- what a rule reads ------------------------------------------------ */
+
+/* Per rule, the fields it reads as a list (reads[off[i] .. off[i + 1]));
+ * off[i] == SIZE_MAX: it cannot tell. */
+struct tn_eval_reads {
+    size_t *off;   /* [nrules + 1] */
+    uint8_t *list;
+};
+
+#define MAX_READ_FIELD 255
+
+static void mark(bool *read, long idx, bool *any) {
+    if (idx > MAX_READ_FIELD) *any = true;
+    else if (idx >= 0) read[idx] = true;
+}
+
+static void ref_reads(const tn_kind *kind, const tn_fieldref *ref, bool *read, bool *any) {
+    if (!ref) return;
+    /* as resolve() reads it: a lone pseudo-field is the subject's own */
+    size_t nfield = ref->nhops;
+    if (ref->pseudo != TN_PSEUDO_NONE && nfield && ref->hops[nfield - 1] &&
+        ref->hops[nfield - 1][0] == '@')
+        nfield--;
+    if (nfield == 0) return;
+    /* a negative index is absent whatever the subject holds */
+    mark(read, ref->first >= 0 ? ref->first : field_index(kind, ref->hops[0]), any);
+}
+
+static void cond_reads(const tn_kind *kind, const tn_cond *c, bool *read, bool *any) {
+    if (!c) return;
+    if (c->type == TN_COND_FIELD) ref_reads(kind, &c->ref, read, any);
+    for (size_t i = 0; i < c->n && c->type != TN_COND_FIELD; i++)
+        cond_reads(kind, c->kids[i], read, any);
+}
+
+/* The fields message placeholders name: the first hop of each {...},
+ * scanned as render_message scans (whatever it would not take as a field
+ * only adds a field here). */
+static void message_reads(const tn_kind *kind, const char *m, bool *read, bool *any) {
+    for (const char *p = m; p && *p;) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p += 2;
+            continue;
+        }
+        const char *close = p[0] == '{' ? strchr(p + 1, '}') : NULL;
+        if (!close) {
+            p++;
+            continue;
+        }
+        const char *h = p + 1;
+        while (h < close && *h == ' ') h++;
+        size_t len = 0;
+        while (h + len < close && !(h[len] == '-' && h[len + 1] == '>')) len++;
+        while (len && h[len - 1] == ' ') len--;
+        for (size_t i = 0; kind && len && *h != '@' && i < kind->nfields; i++) {
+            const char *name = kind->fields[i].name;
+            if (name && strncmp(name, h, len) == 0 && name[len] == '\0') mark(read, (long)i, any);
+        }
+        p = close + 1;
+    }
+}
+
+/* Made once per check for every rule: the rules never change. */
+static struct tn_eval_reads *reads_new(const tenet_ruleset *rs) {
+    size_t nr = rs->nrules;
+    struct tn_eval_reads *r = tn_calloc(1, sizeof *r);
+    bool *read = tn_calloc(MAX_READ_FIELD + 1, sizeof *read);
+    TN_VEC(uint8_t) list = {0};
+    if (r) r->off = tn_calloc(nr + 1, sizeof *r->off);
+    bool ok = r && read && r->off;
+    for (size_t k = 0; ok && k < nr; k++) {
+        const tn_rule *rule = &rs->rules[k];
+        bool any = rule->kind && rule->kind->nfields > MAX_READ_FIELD + 1;
+        memset(read, 0, (MAX_READ_FIELD + 1) * sizeof *read);
+        cond_reads(rule->kind, rule->when, read, &any);
+        cond_reads(rule->kind, rule->require, read, &any);
+        ref_reads(rule->kind, rule->at, read, &any);
+        const char *m = rule->message ? rule->message : rule->title ? rule->title : rule->id;
+        message_reads(rule->kind, m, read, &any);
+        r->off[k] = any ? SIZE_MAX : list.n;
+        for (size_t f = 0; ok && !any && f <= MAX_READ_FIELD; f++)
+            if (read[f]) ok = TN_VEC_PUSH(list, (uint8_t)f) == 0;
+    }
+    tn_free(read);
+    if (!ok) {
+        TN_VEC_FREE(list);
+        reads_free(r);
+        return NULL;
+    }
+    r->off[nr] = list.n;
+    r->list = list.v; /* NULL when no rule reads a field: never indexed then */
+    return r;
+}
+
+static void reads_free(struct tn_eval_reads *r) {
+    if (!r) return;
+    tn_free(r->off);
+    tn_free(r->list);
+    tn_free(r);
+}
+
+int tn_eval_rule_reads(tn_eval_ctx *ctx, size_t i, const uint8_t **fields, size_t *n) {
+    *fields = NULL;
+    *n = 0;
+    if (!ctx || !ctx->rs || i >= ctx->rs->nrules) return TENET_OK;
+    if (!ctx->reads || ctx->reads_rs != ctx->rs) {
+        reads_free(ctx->reads);
+        ctx->reads_rs = ctx->rs;
+        if (!(ctx->reads = reads_new(ctx->rs))) return TENET_ENOMEM;
+    }
+    const size_t *off = ctx->reads->off;
+    if (off[i] == SIZE_MAX) return TENET_OK;
+    size_t end = i + 1;
+    while (off[end] == SIZE_MAX) end++; /* off[nrules] never is */
+    static const uint8_t none[1];
+    *fields = ctx->reads->list ? ctx->reads->list + off[i] : none;
+    *n = off[end] - off[i];
     return TENET_OK;
 }

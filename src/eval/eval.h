@@ -12,6 +12,10 @@ typedef struct tn_eval_ctx {
     void *match_data;         /* carries the regex limits below */
     size_t regex_match_limit; /* PCRE2 match limit of `matches`/`derive`; 0 = default */
     size_t regex_depth_limit; /* PCRE2 depth limit; 0 = default */
+    /* What each rule of `reads_rs` reads (tn_eval_rule_reads), made on first
+     * use and freed with the context. */
+    struct tn_eval_reads *reads;
+    const tenet_ruleset *reads_rs;
 } tn_eval_ctx;
 
 int tn_eval_ctx_init(tn_eval_ctx *ctx, const tenet_ruleset *rs, tn_arena *arena);
@@ -39,6 +43,17 @@ typedef int (*tn_finding_fn)(void *payload, const tn_subject *s, const tn_findin
  * operation. Calls `cb` for each FAIL and reportable UNKNOWN. Returns TENET_OK,
  * the callback's non-zero result, or a negative status. */
 int tn_eval_subject(tn_eval_ctx *ctx, const tn_subject *s, tn_finding_fn cb, void *payload);
+/* The same for the rules i with only[i] non-zero (only == NULL: every rule). */
+int tn_eval_subject_only(tn_eval_ctx *ctx, const tn_subject *s, const unsigned char *only,
+                         tn_finding_fn cb, void *payload);
+
+/* The fields of its kind that rule `i` of ctx->rs reads through the first
+ * hop of its when, require, at and message references: *fields[0 .. *n),
+ * ascending; *fields == NULL when it cannot tell (a kind of more than 255
+ * fields). Whatever else a finding depends on is the subject's own (region,
+ * operation, name, ...), never another field. Returns TENET_OK or
+ * TENET_ENOMEM. */
+int tn_eval_rule_reads(tn_eval_ctx *ctx, size_t i, const uint8_t **fields, size_t *n);
 /* Whether tn_eval_subject() judges `s` with rule `r` (same kind, and the
  * rule's operations include the subject's). */
 bool tn_eval_rule_applies(const tn_rule *r, const tn_subject *s);

@@ -2,13 +2,11 @@
  * Parameters, Conditions, Mappings and Resources once per check, and turns
  * every resource whose Type a loaded kind maps into one subject per scenario
  * and region. Values are resolved by cfn_resolve.c; scenarios come from
- * cfn_scenario.c. */
+ * cfn_scenario.c; subjects are built by cfn_subject.c. */
 #include "frontend/cfn.h"
 
-#include <stdint.h>
 #include <string.h>
 
-#define MAX_LINK_DEPTH 4
 #define FORMAT "cloudformation"
 
 static int cfn_detect(const char *text, size_t len, const tn_doc *doc);
@@ -117,6 +115,42 @@ static int index_maps(tn_cfn *cfn) {
     return TENET_OK;
 }
 
+static int index_resource(tn_cfn *cfn, const tn_pair *pr, tn_strmap *types) {
+    /* Entries that are not mappings (Fn::ForEach loops, schema errors) are
+     * left to schema linters. */
+    if (!key_ok(pr) || pr->value->type != TN_NODE_MAP)
+        return TENET_OK;
+    tn_cfn_res *r = &cfn->resv[cfn->nres++];
+    r->name = pr->key->str;
+    r->name_len = pr->key->len;
+    r->key = pr->key;
+    r->node = pr->value;
+    r->path = tn_cfn_path_key(cfn->arena, "Resources", r->name, r->name_len);
+    r->props_path = r->path ? tn_cfn_path_key(cfn->arena, r->path, "Properties", 10) : NULL;
+    r->props = tn_map_get(pr->value, "Properties");
+    if (r->props_path == NULL)
+        return TENET_ENOMEM;
+    const tn_node *t = tn_map_get(pr->value, "Type");
+    if (t != NULL && tn_node_is_scalar(t) && t->str != NULL) {
+        r->type = t->str;
+        const tn_cfn_res *same = tn_strmap_get(types, t->str, t->len);
+        if (same != NULL) {
+            r->kind = same->kind;
+            r->map = same->map;
+        } else {
+            if (cfn->run->rs != NULL)
+                r->kind = tn_ruleset_kind_for_type(cfn->run->rs, FORMAT, r->type, &r->map);
+            if (r->map == NULL)
+                r->kind = NULL;
+            if (tn_strmap_put(types, t->str, t->len, r) != 0)
+                return TENET_ENOMEM;
+        }
+    }
+    if (tn_strmap_put(&cfn->res, r->name, r->name_len, r) != 0)
+        return TENET_ENOMEM;
+    return TENET_OK;
+}
+
 static int index_resources(tn_cfn *cfn) {
     const tn_node *rs = cfn->resources;
     if (rs == NULL)
@@ -124,34 +158,14 @@ static int index_resources(tn_cfn *cfn) {
     cfn->resv = tn_arena_calloc(cfn->arena, rs->n ? rs->n : 1, sizeof *cfn->resv);
     if (cfn->resv == NULL)
         return TENET_ENOMEM;
-    for (size_t i = 0; i < rs->n; i++) {
-        const tn_pair *pr = &rs->ch.pairs[i];
-        /* Entries that are not mappings (Fn::ForEach loops, schema errors) are
-         * left to schema linters. */
-        if (!key_ok(pr) || pr->value->type != TN_NODE_MAP)
-            continue;
-        tn_cfn_res *r = &cfn->resv[cfn->nres++];
-        r->name = pr->key->str;
-        r->name_len = pr->key->len;
-        r->key = pr->key;
-        r->node = pr->value;
-        r->path = tn_cfn_path_key(cfn->arena, "Resources", r->name, r->name_len);
-        r->props_path = r->path ? tn_cfn_path_key(cfn->arena, r->path, "Properties", 10) : NULL;
-        r->props = tn_map_get(pr->value, "Properties");
-        if (r->props_path == NULL)
-            return TENET_ENOMEM;
-        const tn_node *t = tn_map_get(pr->value, "Type");
-        if (t != NULL && tn_node_is_scalar(t) && t->str != NULL) {
-            r->type = t->str;
-            if (cfn->run->rs != NULL)
-                r->kind = tn_ruleset_kind_for_type(cfn->run->rs, FORMAT, r->type, &r->map);
-            if (r->map == NULL)
-                r->kind = NULL;
-        }
-        if (tn_strmap_put(&cfn->res, r->name, r->name_len, r) != 0)
-            return TENET_ENOMEM;
-    }
-    return TENET_OK;
+    /* Type → the first resource of that type: a template has few types, and
+     * finding a type's kind scans every kind of the ruleset. */
+    tn_strmap types = {0};
+    int rc = TENET_OK;
+    for (size_t i = 0; i < rs->n && rc == TENET_OK; i++)
+        rc = index_resource(cfn, &rs->ch.pairs[i], &types);
+    tn_strmap_free(&types);
+    return rc;
 }
 
 int tn_cfn_init(tn_cfn *cfn, tn_run *run) {
@@ -160,6 +174,7 @@ int tn_cfn_init(tn_cfn *cfn, tn_run *run) {
     cfn->arena = run->arena;
     cfn->root = run->doc != NULL ? run->doc->root : NULL;
     cfn->region_reason = "no region given (pass --region)";
+    cfn->links_gen = 1; /* resources start with generation 0: no links */
     if (cfn->root == NULL || cfn->root->type != TN_NODE_MAP) {
         cfn->root = NULL;
         return TENET_OK; /* nothing to check */
@@ -185,12 +200,9 @@ void tn_cfn_dispose(tn_cfn *cfn) {
     tn_strmap_free(&cfn->conds);
     tn_strmap_free(&cfn->maps);
     tn_strmap_free(&cfn->res);
-    tn_strmap_free(&cfn->links);
-}
-
-static void forget_links(tn_cfn *cfn) {
-    tn_strmap_free(&cfn->links);
-    memset(&cfn->links, 0, sizeof cfn->links);
+    tn_free(cfn->assignments.conds);
+    tn_free(cfn->assignments.good);
+    memset(&cfn->assignments, 0, sizeof cfn->assignments);
 }
 
 int tn_cfn_set_region(tn_cfn *cfn, const char *region, const char *reason) {
@@ -198,7 +210,7 @@ int tn_cfn_set_region(tn_cfn *cfn, const char *region, const char *reason) {
     cfn->region_reason =
         region != NULL ? NULL : (reason != NULL ? reason : "no region given (pass --region)");
     cfn->gen++;
-    forget_links(cfn);
+    tn_cfn_forget_links(cfn);
     return TENET_OK;
 }
 
@@ -212,166 +224,6 @@ tn_cfn_cond *tn_cfn_cond_get(const tn_cfn *cfn, const char *name, size_t len) {
 
 const tn_cfn_res *tn_cfn_res_get(const tn_cfn *cfn, const char *name, size_t len) {
     return tn_strmap_get(&cfn->res, name, len);
-}
-
-/* ---- field lookup ---- */
-
-typedef struct lookup_ctx {
-    tn_cfn_env env;
-    const tn_cfn_res *r;
-} lookup_ctx;
-
-static const tn_field *field_of(const tn_cfn_res *r, const tn_mapping_alt *alt) {
-    for (size_t f = 0; f < r->kind->nfields; f++) {
-        /* whose array of alternatives holds `alt` (as addresses: the arrays differ) */
-        const tn_field_map *fm = &r->map->fields[f];
-        uintptr_t a = (uintptr_t)alt, lo = (uintptr_t)fm->alts;
-        if (fm->nalts > 0 && a >= lo && a < lo + fm->nalts * sizeof *fm->alts)
-            return &r->kind->fields[f];
-    }
-    return NULL;
-}
-
-static const char *seg_path(tn_arena *a, const char *path, const tn_path_seg *seg) {
-    if (seg->key != NULL)
-        return tn_cfn_path_key(a, path, seg->key, seg->key_len);
-    return tn_cfn_path_index(a, path, (size_t)seg->index);
-}
-
-/* Walks the alternative's path from the resource's Properties (or the
- * resource itself), resolving intrinsics wherever they appear on the way. */
-static int lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
-    lookup_ctx *lc = vctx;
-    tn_cfn_env *env = &lc->env;
-    tn_arena *a = env->arena;
-    const tn_cfn_res *r = lc->r;
-    env->field = field_of(r, alt);
-    const tn_node *n = r->node;
-    const char *path = r->path;
-    if (!alt->root) {
-        n = r->props;
-        path = r->props_path;
-        if (n == NULL)
-            return 0;
-    }
-    tn_value cur;
-    bool resolved = false;
-    int rc;
-    for (size_t i = 0; i < alt->nsegs; i++) {
-        const tn_path_seg *seg = &alt->segs[i];
-        tn_cfn_fn fn;
-        if (!resolved && seg->key != NULL && !tn_cfn_intrinsic(n, false, &fn)) {
-            /* plain document: descend without building values */
-            n = n->type == TN_NODE_MAP ? tn_map_getn(n, seg->key, seg->key_len) : NULL;
-            if (n == NULL)
-                return 0;
-            if ((path = seg_path(a, path, seg)) == NULL)
-                return TENET_ENOMEM;
-            continue;
-        }
-        if (!resolved) {
-            if ((rc = tn_cfn_resolve(env, n, false, path, &cur)) != TENET_OK)
-                return rc;
-            resolved = true;
-        }
-        if (cur.kind == TN_V_UNKNOWN) {
-            /* Something on the way is unknown: so is whether the field exists. */
-            for (; i < alt->nsegs; i++)
-                if ((path = seg_path(a, path, &alt->segs[i])) == NULL)
-                    return TENET_ENOMEM;
-            cur.maybe_absent = true;
-            cur.link = NULL;
-            cur.path = path;
-            *out = cur;
-            return 1;
-        }
-        const tn_value *next = NULL;
-        if (seg->key != NULL && cur.kind == TN_V_MAP) {
-            for (size_t k = cur.u.map.n; k > 0 && next == NULL; k--) /* last key wins */
-                if (strlen(cur.u.map.keys[k - 1]) == seg->key_len &&
-                    memcmp(cur.u.map.keys[k - 1], seg->key, seg->key_len) == 0)
-                    next = &cur.u.map.vals[k - 1];
-        } else if (seg->key == NULL && cur.kind == TN_V_LIST) {
-            long idx = seg->index < 0 ? (long)cur.u.list.n + seg->index : seg->index;
-            if (idx >= 0 && (size_t)idx < cur.u.list.n)
-                next = &cur.u.list.items[idx];
-        }
-        if (next == NULL)
-            return 0;
-        cur = *next;
-        if ((path = seg_path(a, path, seg)) == NULL)
-            return TENET_ENOMEM;
-    }
-    if (!resolved && (rc = tn_cfn_resolve(env, n, false, path, &cur)) != TENET_OK)
-        return rc;
-    if (cur.kind == TN_V_ABSENT)
-        return 0;
-    *out = cur;
-    return 1;
-}
-
-/* ---- subjects ---- */
-
-int tn_cfn_build_subject(tn_cfn *cfn, const tn_cfn_res *r, const tn_cfn_scn *scn, int depth,
-                         tn_arena *arena, tn_subject *s) {
-    tn_run *run = cfn->run;
-    memset(s, 0, sizeof *s);
-    s->kind = r->kind;
-    s->name = r->name;
-    s->type = r->type;
-    s->format = FORMAT;
-    s->file = run->file;
-    s->op = TN_OP_CREATE;
-    if (run->operation != NULL) {
-        /* --operation: judge the template as, e.g., an update. */
-        tn_operation op = tn_operation_parse(run->operation, strlen(run->operation));
-        if (op != TN_OP_NONE)
-            s->op = op;
-    }
-    s->region = cfn->region;
-    s->region_reason = cfn->region_reason;
-    s->scenario = scn != NULL ? scn->name : NULL;
-    s->span = r->key->span;
-    s->path = r->path;
-    lookup_ctx lc = {.env = {.cfn = cfn, .arena = arena, .scn = scn, .depth = depth}, .r = r};
-    int rc = tn_subject_fill(s, r->kind, r->map, lookup, &lc, arena,
-                             run->eval != NULL ? run->eval->match_data : NULL);
-    if (rc == TENET_OK && cfn->status != TENET_OK)
-        rc = cfn->status;
-    return rc;
-}
-
-const tn_subject *tn_cfn_linked_subject(tn_cfn_env *env, const tn_cfn_res *r) {
-    tn_cfn *cfn = env->cfn;
-    if (env->depth >= MAX_LINK_DEPTH || r->kind == NULL)
-        return NULL;
-    /* Links live in env->arena, as long as the subject being judged: the
-     * cache is emptied between resources (judge_all), so a large template
-     * does not keep every linked variant until the end. */
-    const char *sname = env->scn != NULL && env->scn->name != NULL ? env->scn->name : "";
-    size_t slen = strlen(sname), klen = r->name_len + 1 + slen;
-    char *key = tn_arena_alloc(env->arena, klen);
-    if (key == NULL) {
-        cfn->status = TENET_ENOMEM;
-        return NULL;
-    }
-    memcpy(key, r->name, r->name_len);
-    key[r->name_len] = '\x1f';
-    memcpy(key + r->name_len + 1, sname, slen);
-    tn_subject *s = tn_strmap_get(&cfn->links, key, klen);
-    if (s != NULL)
-        return s;
-    s = tn_arena_calloc(env->arena, 1, sizeof *s);
-    if (s == NULL || tn_strmap_put(&cfn->links, key, klen, s) != 0) {
-        cfn->status = TENET_ENOMEM;
-        return NULL;
-    }
-    /* Cached before it is filled, so a cycle of references finds it. */
-    if (tn_cfn_build_subject(cfn, r, env->scn, env->depth + 1, env->arena, s) != TENET_OK) {
-        cfn->status = cfn->status != TENET_OK ? cfn->status : TENET_ENOMEM;
-        return NULL;
-    }
-    return s;
 }
 
 /* ---- the run ---- */
@@ -396,6 +248,7 @@ static int judge_resource(tn_cfn *cfn, tn_cfn_res *r, tn_arena *scratch) {
     if (variants == NULL || subjects == NULL)
         return TENET_ENOMEM;
     const tn_node *own = tn_map_get(r->node, "Condition");
+    tn_cfn_fcache cache = {0}; /* what the scenarios share, in `scratch` like them */
     size_t nv = 0;
     for (size_t i = 0; i < n; i++) {
         if (own != NULL && tn_node_is_scalar(own) && own->str != NULL) {
@@ -405,7 +258,9 @@ static int judge_resource(tn_cfn *cfn, tn_cfn_res *r, tn_arena *scratch) {
             if (tn_cfn_cond_value(&env, own->str, own->len, &reason) == TN_FALSE)
                 continue;
         }
-        rc = tn_cfn_build_subject(cfn, r, &scns[i], 0, scratch, &subjects[nv]);
+        /* A single scenario has nothing to share. */
+        rc = tn_cfn_build_subject_cached(cfn, r, &scns[i], 0, scratch, n > 1 ? &cache : NULL,
+                                         &subjects[nv]);
         if (rc != TENET_OK)
             return rc;
         variants[nv] = &subjects[nv];
@@ -483,7 +338,7 @@ static int judge_all(tn_cfn *cfn) {
             /* Subjects and the subjects they link are judged and reported
              * (the report copies what it keeps), so their memory can go
              * before the next resource. */
-            forget_links(cfn);
+            tn_cfn_forget_links(cfn);
             tn_arena_release(&scratch);
             tn_arena_init(&scratch);
         }

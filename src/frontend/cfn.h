@@ -7,6 +7,7 @@
 #include "frontend/frontend.h"
 #include "util/strmap.h"
 #include <stdbool.h>
+#include <stdint.h>
 
 extern const tn_frontend tn_frontend_cloudformation;
 
@@ -46,6 +47,15 @@ typedef struct tn_cfn_param {
     bool ssm;               /* AWS::SSM::Parameter::Value<...> */
     bool is_list;           /* CommaDelimitedList or List<...> */
     const char *given;      /* --param value, or NULL */
+    /* Provenance and reason texts, made on first use ("Parameters.<name>
+     * Default", ...): every reference of every scenario would format them again. */
+    const char *prov_given, *prov_default, *prov_allowed;
+    const char *why_ssm, *why_not_given, *why_no_default;
+    /* Its allowed values other than the baseline, each once: the values a
+     * scenario may choose (cfn_scenario.c); made on first use, as they do
+     * not depend on the region. */
+    const char **choices;
+    size_t nchoices;
 } tn_cfn_param;
 
 typedef struct tn_cfn_cond {
@@ -71,7 +81,27 @@ typedef struct tn_cfn_res {
     const char *props_path; /* Resources.<id>.Properties */
     const tn_node *props;   /* its Properties node, or NULL */
     bool noted;             /* scenario-limit note emitted */
+    const char *ref_reason; /* "refers to resource <id> ...", made on first use */
+    struct tn_cfn_descent **descents; /* where its mapping leads (tn_cfn_descend), or NULL */
+    struct tn_cfn_refs *refs; /* what that refers to (cfn_scenario.c), or NULL until known */
+    /* Its linked subjects, valid while links_gen == cfn->links_gen (they
+     * live as long as the judgement of one resource in one region). */
+    struct tn_cfn_link *links;
+    unsigned links_gen;
 } tn_cfn_res;
+
+/* The consistent truth assignments of one list of enumerated conditions
+ * (cfn_scenario.c), kept for the next resource: most resources of a
+ * template use the same conditions, and checking every assignment for each
+ * of them again costs more than all the rest of their scenarios. */
+typedef struct tn_cfn_assignments {
+    bool valid;
+    unsigned gen;           /* region generation they were found in */
+    tn_cfn_cond **conds;    /* [j], owned (tn_free) */
+    size_t j;
+    tn_tri *good;           /* [ngood * j], owned */
+    size_t ngood;
+} tn_cfn_assignments;
 
 typedef struct tn_cfn {
     tn_run *run;
@@ -84,11 +114,13 @@ typedef struct tn_cfn {
     const char *region;
     const char *region_reason;
     unsigned gen;    /* bumped per region */
-    tn_strmap links; /* "<id>\x1f<scenario>" → tn_subject*, per resource judged */
+    unsigned links_gen; /* bumped when the linked subjects are forgotten (tn_cfn_res.links) */
     int status;      /* first allocation failure seen where no status can be returned */
     unsigned mark;   /* cycle search generation */
-    size_t values;   /* values resolved so far (every region, scenario and link) */
+    size_t values;   /* values resolved so far (every region, scenario and link; a
+                        value scenarios share counts in each, as if resolved again) */
     unsigned skip_gen; /* last tn_cfn_scn.skip_mark handed out */
+    tn_cfn_assignments assignments;
 } tn_cfn;
 
 /* Work bounds, so a small template cannot make a check run for minutes:
@@ -140,6 +172,24 @@ typedef struct tn_cfn_scn {
 int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_scn **out, size_t *n,
                      const char **limit_msg);
 
+/* ---- scenario dependencies (cfn_subject.c) ---- */
+
+/* What a value read of its scenario: the enumerated conditions whose assigned
+ * truth it used, and the parameters whose value a scenario may choose. In
+ * another scenario of the same resource that agrees on all of them the value
+ * is the same, so scenarios share it instead of resolving it again. */
+#define TN_CFN_DEP_PARAMS 4
+typedef struct tn_cfn_deps {
+    uint64_t conds; /* bit i: tn_cfn_scn.conds[i] (at most 30 are enumerated) */
+    const tn_cfn_param *params[TN_CFN_DEP_PARAMS];
+    unsigned nparams;
+    bool all; /* more than this records, or a reference cycle: this scenario's own */
+} tn_cfn_deps;
+
+/* Whether a value that read `d` in scenario `from` is the same in `to`. */
+bool tn_cfn_deps_hold(const tn_cfn_deps *d, const tn_cfn_scn *from, const tn_cfn_scn *to);
+void tn_cfn_deps_merge(tn_cfn_deps *into, const tn_cfn_deps *from);
+
 /* ---- resolution (cfn_resolve.c, cfn_functions.c, cfn_conditions.c) ---- */
 
 typedef struct tn_cfn_env {
@@ -151,7 +201,14 @@ typedef struct tn_cfn_env {
     int cond_depth;        /* nesting of condition references */
     int open_ifs;          /* Fn::If with unknown conditions being resolved both ways */
     const tn_field *field; /* field being resolved (its refs choose links), or NULL */
+    tn_cfn_deps *deps;     /* records what the value reads of env->scn, or NULL */
 } tn_cfn_env;
+
+/* Records in env->deps that the value read enumerated condition `i` of
+ * env->scn, parameter `p` (whose value a scenario may choose), or everything. */
+void tn_cfn_dep_cond(tn_cfn_env *env, size_t i);
+void tn_cfn_dep_param(tn_cfn_env *env, const tn_cfn_param *p);
+void tn_cfn_dep_all(tn_cfn_env *env);
 
 /* Resolves node `n` (written at document path `path`) under `env`. AWS::NoValue
  * gives TN_V_ABSENT. Returns TENET_OK, TENET_ENOMEM, or TENET_ELIMIT (with
@@ -194,15 +251,42 @@ const char *tn_cfn_scalar_text(const tn_value *v, size_t *len);
 const char *tn_cfn_path_key(tn_arena *a, const char *path, const char *key, size_t len);
 const char *tn_cfn_path_index(tn_arena *a, const char *path, size_t i);
 
-/* ---- subjects (cfn.c) ---- */
+/* ---- subjects (cfn_subject.c) ---- */
+
+/* Where alternative `a` of field `f` of `r`'s mapping leads through the plain
+ * document: down its path until an intrinsic function or an index step. */
+typedef struct tn_cfn_descent {
+    const tn_node *node; /* NULL: the field is absent */
+    size_t steps;        /* path segments taken */
+    const char *path;    /* document path of `node`, made when a lookup needs it */
+} tn_cfn_descent;
+
+/* Found once per resource (in the check's arena: it depends on neither the
+ * scenario nor the region) for the scenario walk and every lookup; NULL on
+ * allocation failure. */
+tn_cfn_descent *tn_cfn_descend(tn_cfn *cfn, const tn_cfn_res *r, size_t f, size_t a);
+
+/* The field values a resource's scenarios share (see tn_cfn_deps), in the
+ * arena of the resource's judgement. Zero-initialised; one per resource. */
+typedef struct tn_cfn_fcache {
+    struct tn_cfn_fval **fields; /* [kind->nfields] lists, allocated on first use */
+    uint32_t nvals;              /* values cached: the next one's tn_subject.field_ids id */
+    struct tn_cfn_fbuild *build; /* per-build scratch, reused by each scenario */
+} tn_cfn_fcache;
 
 /* The subject of resource `r` under `scn`, built lazily in env->arena and
- * cached per (resource, scenario) until the links are forgotten (another
- * region, the next resource judged); NULL past the link depth or on
- * allocation failure (cfn->status says which). */
+ * shared by the scenarios it does not depend on until the links are
+ * forgotten (another region, the next resource judged); NULL past the link
+ * depth or on allocation failure (cfn->status says which). */
 const tn_subject *tn_cfn_linked_subject(tn_cfn_env *env, const tn_cfn_res *r);
-/* Builds the subject of `r` under `scn` into `s`, allocating in `arena`. */
+/* Builds the subject of `r` under `scn` into `s`, allocating in `arena`.
+ * With `cache`, fields another scenario of `r` already resolved the same way
+ * are copied from it (and new ones added). */
+int tn_cfn_build_subject_cached(tn_cfn *cfn, const tn_cfn_res *r, const tn_cfn_scn *scn,
+                                int depth, tn_arena *arena, tn_cfn_fcache *cache, tn_subject *s);
 int tn_cfn_build_subject(tn_cfn *cfn, const tn_cfn_res *r, const tn_cfn_scn *scn, int depth,
                          tn_arena *arena, tn_subject *s);
+/* Forgets every linked subject (their arena is about to go). */
+void tn_cfn_forget_links(tn_cfn *cfn);
 
 #endif

@@ -235,8 +235,10 @@ tn_tri tn_cfn_cond_value(tn_cfn_env *env, const char *name, size_t len, const ch
     const tn_cfn_scn *s = env->scn;
     if (s != NULL)
         for (size_t i = 0; i < s->nconds; i++)
-            if (s->conds[i] == c)
+            if (s->conds[i] == c) {
+                tn_cfn_dep_cond(env, i);
                 return s->vals[i];
+            }
     const char *r = NULL;
     tn_tri t = pinned(env, c, &r);
     if (t != TN_UNKNOWN)

@@ -49,7 +49,8 @@ bool tn_cfn_intrinsic(const tn_node *n, bool ignore_tag, tn_cfn_fn *out) {
         out->arg_tagged = true;
         out->short_form = true;
         for (size_t i = 0; i < sizeof short_forms / sizeof short_forms[0]; i++) {
-            if (strcmp(n->tag, short_forms[i].tag) == 0) {
+            /* the first letter rules out all but one or two: no strcmp for them */
+            if (short_forms[i].tag[1] == n->tag[1] && strcmp(n->tag, short_forms[i].tag) == 0) {
                 out->name = short_forms[i].name;
                 return true;
             }

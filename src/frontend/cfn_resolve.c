@@ -142,11 +142,25 @@ static int node_param_value(tn_cfn_env *env, const tn_cfn_param *p, const tn_nod
     return TENET_OK;
 }
 
-static int ref_param(tn_cfn_env *env, const tn_cfn_param *p, const tn_node *at, const char *path,
+/* An UNKNOWN for the reason `why` (NULL: out of memory). */
+static int unknown_for(tn_cfn_env *env, const char *why, const tn_node *at, const char *path,
+                      tn_value *out) {
+    if (why == NULL)
+        return NOMEM(env);
+    tn_cfn_unknown(out, at, path, why);
+    return TENET_OK;
+}
+
+static int ref_param(tn_cfn_env *env, const tn_cfn_param *cp, const tn_node *at, const char *path,
                      tn_value *out) {
-    tn_arena *a = env->arena;
+    /* Its texts are made on first use, in the check's arena (tn_cfn_param):
+     * every reference in every scenario would format the same ones. */
+    tn_cfn_param *p = (tn_cfn_param *)cp;
+    tn_arena *a = env->cfn->arena;
     if (p->given != NULL) {
-        const char *prov = tn_arena_sprintf(a, "--param %s", p->name);
+        if (p->prov_given == NULL)
+            p->prov_given = tn_arena_sprintf(a, "--param %s", p->name);
+        const char *prov = p->prov_given;
         if (prov == NULL)
             return NOMEM(env);
         size_t len = strlen(p->given);
@@ -156,16 +170,25 @@ static int ref_param(tn_cfn_env *env, const tn_cfn_param *p, const tn_node *at, 
         out->provenance = prov;
         return TENET_OK;
     }
-    if (p->ssm)
-        return tn_cfn_unknownf(env, out, at, path,
-                               "parameter %s is read from SSM Parameter Store at deploy time",
-                               p->name);
-    if (env->conditions_only)
-        return tn_cfn_unknownf(env, out, at, path,
-                               "parameter %s is not given (pass --param %s=VALUE)", p->name,
-                               p->name);
+    if (p->ssm) {
+        if (p->why_ssm == NULL)
+            p->why_ssm = tn_arena_sprintf(
+                a, "parameter %s is read from SSM Parameter Store at deploy time", p->name);
+        return unknown_for(env, p->why_ssm, at, path, out);
+    }
+    if (env->conditions_only) {
+        if (p->why_not_given == NULL)
+            p->why_not_given = tn_arena_sprintf(
+                a, "parameter %s is not given (pass --param %s=VALUE)", p->name, p->name);
+        return unknown_for(env, p->why_not_given, at, path, out);
+    }
+    /* A scenario may choose this parameter's value (only those with allowed values). */
+    if (env->scn != NULL && p->allowed != NULL)
+        tn_cfn_dep_param(env, p);
     if (env->scn != NULL && env->scn->param == p) {
-        const char *prov = tn_arena_sprintf(a, "Parameters.%s AllowedValues", p->name);
+        if (p->prov_allowed == NULL)
+            p->prov_allowed = tn_arena_sprintf(a, "Parameters.%s AllowedValues", p->name);
+        const char *prov = p->prov_allowed;
         if (prov == NULL)
             return NOMEM(env);
         size_t len = strlen(env->scn->value);
@@ -176,7 +199,9 @@ static int ref_param(tn_cfn_env *env, const tn_cfn_param *p, const tn_node *at, 
         return TENET_OK;
     }
     if (p->def != NULL && tn_node_is_scalar(p->def)) {
-        const char *prov = tn_arena_sprintf(a, "Parameters.%s Default", p->name);
+        if (p->prov_default == NULL)
+            p->prov_default = tn_arena_sprintf(a, "Parameters.%s Default", p->name);
+        const char *prov = p->prov_default;
         if (prov == NULL)
             return NOMEM(env);
         return node_param_value(env, p, p->def, at, path, prov, out);
@@ -184,13 +209,17 @@ static int ref_param(tn_cfn_env *env, const tn_cfn_param *p, const tn_node *at, 
     if (p->allowed != NULL && p->allowed->n > 0 && p->allowed->ch.items[0] != NULL &&
         tn_node_is_scalar(p->allowed->ch.items[0])) {
         /* CloudFormation accepts nothing else, so the first allowed value is the baseline. */
-        const char *prov = tn_arena_sprintf(a, "Parameters.%s AllowedValues", p->name);
+        if (p->prov_allowed == NULL)
+            p->prov_allowed = tn_arena_sprintf(a, "Parameters.%s AllowedValues", p->name);
+        const char *prov = p->prov_allowed;
         if (prov == NULL)
             return NOMEM(env);
         return node_param_value(env, p, p->allowed->ch.items[0], at, path, prov, out);
     }
-    return tn_cfn_unknownf(env, out, at, path,
-                           "parameter %s has no default (pass --param %s=VALUE)", p->name, p->name);
+    if (p->why_no_default == NULL)
+        p->why_no_default = tn_arena_sprintf(
+            a, "parameter %s has no default (pass --param %s=VALUE)", p->name, p->name);
+    return unknown_for(env, p->why_no_default, at, path, out);
 }
 
 static const char *partition_of(const char *region) {
@@ -244,11 +273,17 @@ static int ref_pseudo(tn_cfn_env *env, const char *name, const tn_node *at, cons
  * field may refer to that resource's kind. */
 static int ref_resource(tn_cfn_env *env, const tn_cfn_res *r, const tn_node *at, const char *path,
                         tn_value *out) {
-    int rc =
-        tn_cfn_unknownf(env, out, at, path,
-                        "refers to resource %s (its value is known only after deploy)", r->name);
-    if (rc != TENET_OK)
-        return rc;
+    if (r->ref_reason == NULL) {
+        /* Made once per resource, in the check's arena: each reference in
+         * each scenario gives the same reason. */
+        tn_cfn_res *mr = &env->cfn->resv[r - env->cfn->resv];
+        mr->ref_reason = tn_arena_sprintf(
+            env->cfn->arena, "refers to resource %s (its value is known only after deploy)",
+            r->name);
+        if (mr->ref_reason == NULL)
+            return NOMEM(env);
+    }
+    tn_cfn_unknown(out, at, path, r->ref_reason);
     out->provenance = "resource reference";
     if (r->kind == NULL || env->conditions_only)
         return TENET_OK;

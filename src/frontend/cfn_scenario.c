@@ -101,19 +101,63 @@ static void walk(collect *c, const tn_node *n, bool ignore_tag) {
 }
 
 /* Walks what a mapping alternative reads: down its path while the document
- * is plain, then the whole subtree (an intrinsic on the way may produce it). */
-static void walk_alt(collect *c, const tn_cfn_res *r, const tn_mapping_alt *alt) {
-    const tn_node *n = alt->root ? r->node : r->props;
-    tn_cfn_fn fn;
-    for (size_t i = 0; i < alt->nsegs && n != NULL; i++) {
-        if (tn_cfn_intrinsic(n, false, &fn))
-            break;
-        const tn_path_seg *seg = &alt->segs[i];
-        if (seg->key == NULL)
-            break; /* NoValue may shift indices: take the whole list */
-        n = n->type == TN_NODE_MAP ? tn_map_getn(n, seg->key, seg->key_len) : NULL;
+ * is plain (tn_cfn_descend), then the whole subtree (an intrinsic on the way
+ * may produce it). */
+static void walk_alt(collect *c, const tn_cfn_res *r, size_t f, size_t a) {
+    const tn_cfn_descent *d = tn_cfn_descend(c->cfn, r, f, a);
+    if (d == NULL)
+        c->status = TENET_ENOMEM;
+    else
+        walk(c, d->node, false);
+}
+
+/* The conditions and parameters a resource's mapped properties (and its own
+ * Condition) refer to, and the nodes walked: found once per resource, in
+ * the check's arena, as they depend on neither the scenario nor the region. */
+typedef struct tn_cfn_refs {
+    tn_cfn_cond **conds;
+    const tn_cfn_param **params;
+    size_t nconds, nparams, nodes;
+} tn_cfn_refs;
+
+static int collect_refs(collect *c, const tn_cfn_res *r) {
+    tn_cfn *cfn = c->cfn;
+    const tn_cfn_refs *known = r->refs;
+    if (known != NULL) {
+        for (size_t i = 0; i < known->nconds && c->status == TENET_OK; i++)
+            if (TN_VEC_PUSH(c->conds, known->conds[i]) != 0)
+                c->status = TENET_ENOMEM;
+        for (size_t i = 0; i < known->nparams && c->status == TENET_OK; i++)
+            if (TN_VEC_PUSH(c->params, known->params[i]) != 0)
+                c->status = TENET_ENOMEM;
+        c->nodes = known->nodes;
+        return c->status;
     }
-    walk(c, n, false);
+    const tn_node *own = tn_map_get(r->node, "Condition");
+    if (own != NULL && tn_node_is_scalar(own) && own->str != NULL)
+        add_cond(c, own->str, own->len);
+    for (size_t f = 0; f < r->kind->nfields; f++)
+        for (size_t k = 0; k < r->map->fields[f].nalts; k++)
+            walk_alt(c, r, f, k);
+    if (c->status != TENET_OK)
+        return c->status;
+    tn_cfn_refs *refs = tn_arena_alloc(cfn->arena, sizeof *refs);
+    if (refs == NULL)
+        return TENET_ENOMEM;
+    refs->nconds = c->conds.n;
+    refs->nparams = c->params.n;
+    refs->nodes = c->nodes;
+    refs->conds = tn_arena_alloc(cfn->arena, (c->conds.n ? c->conds.n : 1) * sizeof *refs->conds);
+    refs->params =
+        tn_arena_alloc(cfn->arena, (c->params.n ? c->params.n : 1) * sizeof *refs->params);
+    if (refs->conds == NULL || refs->params == NULL)
+        return TENET_ENOMEM;
+    if (c->conds.n > 0)
+        memcpy(refs->conds, c->conds.v, c->conds.n * sizeof *refs->conds);
+    if (c->params.n > 0)
+        memcpy(refs->params, c->params.v, c->params.n * sizeof *refs->params);
+    cfn->resv[r - cfn->resv].refs = refs; /* the index is ours to update */
+    return TENET_OK;
 }
 
 static const char *scalar_of(const tn_node *n) {
@@ -129,32 +173,50 @@ typedef struct variant {
 } variant;
 typedef TN_VEC(variant) variant_vec;
 
-/* One-factor variants of the referenced parameters not given with --param.
- * Repeated allowed values are dropped through a hash set (lists of many
- * thousands of values must not take quadratic time). */
+/* The allowed values of `p` a scenario may choose, each once and in order.
+ * Repeated values are dropped through a hash set (lists of many thousands of
+ * values must not take quadratic time). */
+static int param_choices(tn_cfn *cfn, tn_cfn_param *p) {
+    const char *base = scalar_of(p->def);
+    if (base == NULL)
+        base = scalar_of(p->allowed->ch.items[0]);
+    const char **choices = tn_arena_alloc(cfn->arena, p->allowed->n * sizeof *choices);
+    if (choices == NULL)
+        return TENET_ENOMEM;
+    size_t n = 0;
+    tn_strmap values = {0};
+    for (size_t j = 0; j < p->allowed->n; j++) {
+        const char *v = scalar_of(p->allowed->ch.items[j]);
+        if (v == NULL || (base != NULL && strcmp(v, base) == 0))
+            continue;
+        size_t len = strlen(v);
+        if (tn_strmap_get(&values, v, len) != NULL)
+            continue;
+        if (tn_strmap_put(&values, v, len, (void *)v) != 0) {
+            tn_strmap_free(&values);
+            return TENET_ENOMEM;
+        }
+        choices[n++] = v;
+    }
+    tn_strmap_free(&values);
+    p->choices = choices;
+    p->nchoices = n;
+    return TENET_OK;
+}
+
+/* One-factor variants of the referenced parameters not given with --param. */
 static int param_variants(collect *c, variant_vec *out) {
     for (size_t i = 0; i < c->params.n; i++) {
-        const tn_cfn_param *p = c->params.v[i];
+        /* the index is ours to update: choices are made once per check */
+        tn_cfn_param *p = (tn_cfn_param *)c->params.v[i];
         if (p->given != NULL || p->ssm || p->is_list || p->allowed == NULL || p->allowed->n < 2)
             continue;
-        const char *base = scalar_of(p->def);
-        if (base == NULL)
-            base = scalar_of(p->allowed->ch.items[0]);
-        tn_strmap values = {0};
-        for (size_t j = 0; j < p->allowed->n; j++) {
-            const char *v = scalar_of(p->allowed->ch.items[j]);
-            if (v == NULL || (base != NULL && strcmp(v, base) == 0))
-                continue;
-            size_t len = strlen(v);
-            if (tn_strmap_get(&values, v, len) != NULL)
-                continue;
-            if (tn_strmap_put(&values, v, len, (void *)v) != 0 ||
-                TN_VEC_PUSH(*out, ((variant){p, v})) != 0) {
-                tn_strmap_free(&values);
+        int rc;
+        if (p->choices == NULL && (rc = param_choices(c->cfn, p)) != TENET_OK)
+            return rc;
+        for (size_t j = 0; j < p->nchoices; j++)
+            if (TN_VEC_PUSH(*out, ((variant){p, p->choices[j]})) != 0)
                 return TENET_ENOMEM;
-            }
-        }
-        tn_strmap_free(&values);
     }
     return TENET_OK;
 }
@@ -171,25 +233,38 @@ static int by_param_position(const void *x, const void *y) {
     return a->key->span.off < b->key->span.off ? -1 : a->key->span.off > b->key->span.off;
 }
 
+static char *append(char *o, const char *s) {
+    size_t n = strlen(s);
+    memcpy(o, s, n);
+    return o + n;
+}
+
 static const char *scenario_name(tn_arena *a, tn_cfn_cond *const *conds, const tn_tri *vals,
                                  size_t nconds, const variant *v) {
     if (nconds == 0 && v == NULL)
         return NULL;
-    /* Every scenario of every resource gets a name: no printf. */
-    tn_buf b = {0};
+    /* Every scenario of every resource gets a name: measured, then written
+     * in place (no printf, no growing buffer). */
+    size_t len = 0;
+    for (size_t i = 0; i < nconds; i++)
+        len += (i == 0 ? 5 : 2) + strlen(conds[i]->name) + (vals[i] == TN_TRUE ? 8 : 9);
+    if (v != NULL)
+        len += (nconds > 0 ? 2 : 0) + strlen(v->param->name) + 1 + strlen(v->value);
+    char *s = tn_arena_alloc(a, len + 1), *o = s;
+    if (s == NULL)
+        return NULL;
     for (size_t i = 0; i < nconds; i++) {
-        tn_buf_puts(&b, i == 0 ? "when " : ", ");
-        tn_buf_puts(&b, conds[i]->name);
-        tn_buf_puts(&b, vals[i] == TN_TRUE ? " is true" : " is false");
+        o = append(o, i == 0 ? "when " : ", ");
+        o = append(o, conds[i]->name);
+        o = append(o, vals[i] == TN_TRUE ? " is true" : " is false");
     }
     if (v != NULL) {
-        tn_buf_puts(&b, nconds > 0 ? "; " : "");
-        tn_buf_puts(&b, v->param->name);
-        tn_buf_putc(&b, '=');
-        tn_buf_puts(&b, v->value);
+        o = append(o, nconds > 0 ? "; " : "");
+        o = append(o, v->param->name);
+        *o++ = '=';
+        o = append(o, v->value);
     }
-    char *s = tn_buf_failed(&b) ? NULL : tn_arena_strndup(a, b.ptr, b.size);
-    tn_buf_free(&b);
+    *o = '\0';
     return s;
 }
 
@@ -205,6 +280,27 @@ static bool consistent(tn_cfn *cfn, tn_arena *a, const tn_cfn_scn *s) {
             return false;
     }
     return true;
+}
+
+/* Keeps the consistent assignments of `conds` for the next resource. */
+static int keep_assignments(tn_cfn *cfn, tn_cfn_cond *const *conds, size_t j, const tn_tri *good,
+                            size_t ngood) {
+    tn_cfn_assignments *last = &cfn->assignments;
+    tn_free(last->conds);
+    tn_free(last->good);
+    memset(last, 0, sizeof *last);
+    last->conds = tn_calloc(j, sizeof *last->conds);
+    last->good = tn_calloc(ngood > 0 ? ngood * j : 1, sizeof *last->good);
+    if (last->conds == NULL || last->good == NULL)
+        return TENET_ENOMEM; /* freed with the rest by tn_cfn_dispose */
+    memcpy(last->conds, conds, j * sizeof *conds);
+    if (ngood > 0)
+        memcpy(last->good, good, ngood * j * sizeof *good);
+    last->j = j;
+    last->ngood = ngood;
+    last->gen = cfn->gen;
+    last->valid = true;
+    return TENET_OK;
 }
 
 /* Names listed in a limit message before "and N more". */
@@ -252,16 +348,8 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
     *limit_msg = NULL;
     int rc = TENET_OK;
 
-    const tn_node *own = tn_map_get(r->node, "Condition");
-    if (own != NULL && tn_node_is_scalar(own) && own->str != NULL)
-        add_cond(&c, own->str, own->len);
-    for (size_t f = 0; f < r->kind->nfields; f++)
-        for (size_t k = 0; k < r->map->fields[f].nalts; k++)
-            walk_alt(&c, r, &r->map->fields[f].alts[k]);
-    if (c.status != TENET_OK) {
-        rc = c.status;
+    if ((rc = collect_refs(&c, r)) != TENET_OK)
         goto done;
-    }
 
     /* Free conditions: those not pinned by --param values, literals and the region. */
     tn_cfn_env env = {.cfn = cfn, .arena = arena};
@@ -296,23 +384,35 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
         rc = TENET_ENOMEM;
         goto done;
     }
-    tn_cfn_scn probe = {.conds = free_conds, .vals = vals, .nconds = j};
     size_t ngood = 0;
-    for (size_t m = 0; m < ((size_t)1 << j); m++) {
-        for (size_t i = 0; i < j; i++)
-            vals[i] = (m >> (j - 1 - i)) & 1 ? TN_FALSE : TN_TRUE; /* first varies slowest */
-        if (!consistent(cfn, arena, &probe))
-            continue;
-        for (size_t i = 0; i < j; i++)
-            if (TN_VEC_PUSH(good, vals[i]) != 0) {
-                rc = TENET_ENOMEM;
-                goto done;
-            }
-        ngood++;
-    }
-    if (cfn->status != TENET_OK) {
-        rc = cfn->status;
-        goto done;
+    const tn_tri *goodv; /* ngood assignments of j values */
+    tn_cfn_assignments *last = &cfn->assignments;
+    if (j > 0 && last->valid && last->gen == cfn->gen && last->j == j &&
+        memcmp(last->conds, free_conds, j * sizeof *free_conds) == 0) {
+        /* The same conditions as the last resource (whose region is ours). */
+        goodv = last->good;
+        ngood = last->ngood;
+    } else {
+        tn_cfn_scn probe = {.conds = free_conds, .vals = vals, .nconds = j};
+        for (size_t m = 0; m < ((size_t)1 << j); m++) {
+            for (size_t i = 0; i < j; i++)
+                vals[i] = (m >> (j - 1 - i)) & 1 ? TN_FALSE : TN_TRUE; /* first varies slowest */
+            if (!consistent(cfn, arena, &probe))
+                continue;
+            for (size_t i = 0; i < j; i++)
+                if (TN_VEC_PUSH(good, vals[i]) != 0) {
+                    rc = TENET_ENOMEM;
+                    goto done;
+                }
+            ngood++;
+        }
+        if (cfn->status != TENET_OK) {
+            rc = cfn->status;
+            goto done;
+        }
+        if (j > 0 && (rc = keep_assignments(cfn, free_conds, j, good.v, ngood)) != TENET_OK)
+            goto done;
+        goodv = good.v;
     }
     size_t nskip = nfree - j;
     if (ngood == 0) {
@@ -358,7 +458,7 @@ int tn_cfn_scenarios(tn_cfn *cfn, const tn_cfn_res *r, tn_arena *arena, tn_cfn_s
                 rc = TENET_ENOMEM;
                 goto done;
             }
-            memcpy(gv, good.v + g * j, j * sizeof *gv);
+            memcpy(gv, goodv + g * j, j * sizeof *gv);
         }
         for (size_t v = 0; v < nvar; v++) {
             tn_cfn_scn *s = &scn[(*n)++];

@@ -5,6 +5,7 @@
  * the resource or its provider configuration (tfplan_config.c). */
 #include "frontend/tfplan.h"
 #include "util/buf.h"
+#include <stdio.h>
 #include <string.h>
 
 const tn_frontend tn_frontend_terraform_plan = {"terraform-plan", true, tn_tfplan_detect,
@@ -64,27 +65,36 @@ static bool plain_key(const char *k, size_t len) {
     return true;
 }
 
-static void put_seg(tn_buf *b, const char *key, size_t key_len, long index) {
-    if (!key)
-        tn_buf_printf(b, "[%ld]", index);
-    else if (plain_key(key, key_len)) {
-        tn_buf_putc(b, '.');
-        tn_buf_put(b, key, key_len);
-    } else {
-        tn_buf_puts(b, "['");
-        tn_buf_put(b, key, key_len);
-        tn_buf_puts(b, "']");
+/* One step of a path written at `o`: ".key", "['key']" (keys that are not
+ * identifiers) or "[i]"; returns its length (at most key_len + 24). */
+static size_t put_seg(char *o, const char *key, size_t key_len, long index) {
+    if (!key) {
+        int n = snprintf(o, 24, "[%ld]", index);
+        return n < 0 ? 0 : (size_t)n;
     }
+    bool plain = plain_key(key, key_len);
+    memcpy(o, plain ? "." : "['", plain ? 1 : 2);
+    memcpy(o + (plain ? 1 : 2), key, key_len);
+    if (!plain)
+        memcpy(o + 2 + key_len, "']", 2);
+    return key_len + (plain ? 1 : 4);
 }
 
-/* base + the first n segments, in the arena; NULL when out of memory. */
+/* base + the first n segments, in the arena; NULL when out of memory.
+ * Written in place into room for the longest form: every looked-up field
+ * has a path, and a growing buffer cost more than the lookup. */
 static const char *path_build(tn_arena *a, const char *base, const tn_path_seg *segs, size_t n) {
-    tn_buf b = {0};
-    tn_buf_puts(&b, base);
+    size_t blen = strlen(base), room = blen + 1;
     for (size_t i = 0; i < n; i++)
-        put_seg(&b, segs[i].key, segs[i].key_len, segs[i].index);
-    const char *s = tn_buf_failed(&b) ? NULL : tn_arena_strndup(a, b.ptr, b.size);
-    tn_buf_free(&b);
+        room += (segs[i].key ? segs[i].key_len : 0) + 24;
+    char *s = tn_arena_alloc(a, room);
+    if (!s)
+        return NULL;
+    memcpy(s, base, blen);
+    size_t o = blen;
+    for (size_t i = 0; i < n; i++)
+        o += put_seg(s + o, segs[i].key, segs[i].key_len, segs[i].index);
+    s[o] = '\0';
     return s;
 }
 

@@ -122,9 +122,28 @@ const char *tn_value_display(const tn_value *v, tn_arena *arena) {
 
 /* ---- from document nodes --------------------------------------------- */
 
-static const char *child_key_path(tn_arena *arena, const char *path, const char *key) {
-    if (!path || !*path) return tn_arena_strdup(arena, key);
-    return tn_arena_sprintf(arena, "%s.%s", path, key);
+/* "<path>.<key>" and "<path>[i]": plain concatenation, not printf (every
+ * element of a value read from a document gets one). */
+static const char *child_path(tn_arena *arena, const char *path, const char *key, size_t i) {
+    char num[24];
+    size_t nl = 0;
+    if (!key) {
+        num[sizeof num - 1] = ']';
+        nl = 1;
+        do num[sizeof num - ++nl] = (char)('0' + i % 10);
+        while ((i /= 10) > 0);
+        num[sizeof num - ++nl] = '[';
+    }
+    size_t pl = path ? strlen(path) : 0;
+    bool dot = key && pl > 0;
+    size_t kl = key ? strlen(key) : nl;
+    char *s = tn_arena_alloc(arena, pl + dot + kl + 1);
+    if (!s) return NULL;
+    if (pl) memcpy(s, path, pl);
+    if (dot) s[pl] = '.';
+    memcpy(s + pl + dot, key ? key : num + sizeof num - nl, kl);
+    s[pl + dot + kl] = '\0';
+    return s;
 }
 
 int tn_value_from_node(tn_value *out, const tn_node *node, const char *path, tn_arena *arena) {
@@ -161,7 +180,7 @@ int tn_value_from_node(tn_value *out, const tn_node *node, const char *path, tn_
         tn_value *items = tn_arena_calloc(arena, node->n ? node->n : 1, sizeof *items);
         if (!items) return TENET_ENOMEM;
         for (size_t i = 0; i < node->n; i++) {
-            const char *cp = tn_arena_sprintf(arena, "%s[%zu]", path ? path : "", i);
+            const char *cp = child_path(arena, path, NULL, i);
             if (!cp) return TENET_ENOMEM;
             int rc = tn_value_from_node(&items[i], node->ch.items[i], cp, arena);
             if (rc) return rc;
@@ -179,7 +198,7 @@ int tn_value_from_node(tn_value *out, const tn_node *node, const char *path, tn_
         for (size_t i = 0; i < node->n; i++) {
             const tn_node *k = node->ch.pairs[i].key;
             keys[i] = k && k->str ? k->str : "";
-            const char *cp = child_key_path(arena, path, keys[i]);
+            const char *cp = child_path(arena, path, keys[i], 0);
             if (!cp) return TENET_ENOMEM;
             int rc = tn_value_from_node(&vals[i], node->ch.pairs[i].value, cp, arena);
             if (rc) return rc;
@@ -405,14 +424,27 @@ static void apply_default(tn_value *v, const tn_field *f) {
 
 int tn_subject_fill(tn_subject *subject, const tn_kind *kind, const tn_format_map *map,
                     tn_lookup_fn lookup, void *ctx, tn_arena *arena, void *match_data) {
+    return tn_subject_fill_known(subject, kind, map, lookup, ctx, arena, match_data, NULL);
+}
+
+int tn_subject_fill_known(tn_subject *subject, const tn_kind *kind, const tn_format_map *map,
+                          tn_lookup_fn lookup, void *ctx, tn_arena *arena, void *match_data,
+                          const tn_value *const *known) {
     if (!subject || !kind) return TENET_EINVAL;
     subject->kind = kind;
-    tn_value *fields = tn_arena_calloc(arena, kind->nfields ? kind->nfields : 1, sizeof *fields);
+    /* Not zeroed as a block: every field is written below, once (a
+     * subject is built per scenario and region). */
+    tn_value *fields = tn_arena_alloc(arena, (kind->nfields ? kind->nfields : 1) * sizeof *fields);
     if (!fields) return TENET_ENOMEM;
     subject->fields = fields;
 
     for (size_t i = 0; i < kind->nfields; i++) {
         const tn_field *f = &kind->fields[i];
+        if (known && known[i]) {
+            fields[i] = *known[i];
+            continue;
+        }
+        memset(&fields[i], 0, sizeof fields[i]);
         if (f->derive_from >= 0) continue;
         const tn_field_map *fm = map && map->fields ? &map->fields[i] : NULL;
         for (size_t a = 0; fm && lookup && a < fm->nalts; a++) {
@@ -434,17 +466,19 @@ int tn_subject_fill(tn_subject *subject, const tn_kind *kind, const tn_format_ma
 
     /* Defaults first, so a field can be derived from a defaulted one. */
     for (size_t i = 0; i < kind->nfields; i++)
-        if (kind->fields[i].derive_from < 0) apply_default(&fields[i], &kind->fields[i]);
+        if (kind->fields[i].derive_from < 0 && !(known && known[i]))
+            apply_default(&fields[i], &kind->fields[i]);
 
     /* Derived fields, in dependency order (a derived field may derive from
      * another); the compiler rejects cycles, so nfields passes suffice. */
     size_t nderived = 0;
     for (size_t i = 0; i < kind->nfields; i++)
-        if (kind->fields[i].derive_from >= 0) nderived++;
+        if (kind->fields[i].derive_from >= 0 && !(known && known[i])) nderived++;
     if (nderived) {
         bool *done = tn_arena_calloc(arena, kind->nfields, sizeof *done);
         if (!done) return TENET_ENOMEM;
-        for (size_t i = 0; i < kind->nfields; i++) done[i] = kind->fields[i].derive_from < 0;
+        for (size_t i = 0; i < kind->nfields; i++)
+            done[i] = kind->fields[i].derive_from < 0 || (known && known[i]);
         for (size_t pass = 0; pass < kind->nfields && nderived; pass++) {
             for (size_t i = 0; i < kind->nfields; i++) {
                 const tn_field *f = &kind->fields[i];

@@ -88,6 +88,11 @@ struct tn_subject {
     tn_value *fields;           /* [kind->nfields] */
     tn_value *before;           /* [kind->nfields] prior values for update/replace, or NULL */
     const char *note;           /* extra context shown in diagnostics (replace reasons), or NULL */
+    /* [kind->nfields] or NULL. Between variants of one subject (the
+     * scenarios of a template resource), equal ids mark fields that hold
+     * one and the same value: a rule reading only those judges them alike,
+     * so tn_run_judge evaluates it once. */
+    const uint32_t *field_ids;
 };
 
 /* Text for a value in messages: the scalar text, "<unknown>", "<absent>",
@@ -128,5 +133,12 @@ typedef int (*tn_lookup_fn)(void *ctx, const struct tn_mapping_alt *alt, tn_valu
 int tn_subject_fill(tn_subject *subject, const struct tn_kind *kind,
                     const struct tn_format_map *map, tn_lookup_fn lookup, void *ctx,
                     tn_arena *arena, void *match_data);
+/* The same, except that a field i with known[i] != NULL is copied from
+ * *known[i] as it stands (no lookup, coercion, default or derivation): a
+ * frontend that builds several variants of one subject passes the values
+ * they share. `known` may be NULL. */
+int tn_subject_fill_known(tn_subject *subject, const struct tn_kind *kind,
+                          const struct tn_format_map *map, tn_lookup_fn lookup, void *ctx,
+                          tn_arena *arena, void *match_data, const tn_value *const *known);
 
 #endif

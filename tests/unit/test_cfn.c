@@ -842,6 +842,111 @@ static void test_subject_and_links(void **state) {
     fx_close(&f);
 }
 
+/* Scenarios share the values that do not depend on them: each cached
+ * build equals a build from scratch, fields that read the same parts of the
+ * scenario get the same id, and the others different ones. */
+static const char SHARE_TEMPLATE[] =
+    "Parameters:\n"
+    "  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}\n"
+    "  Node: {Type: String, Default: m5, AllowedValues: [m5, r5, t2]}\n"
+    "Conditions:\n"
+    "  IsProd: !Equals [!Ref Env, prod]\n"
+    "  Big: !Equals [!Ref Node, r5]\n"
+    "  InUs: !Equals [!Ref 'AWS::Region', us-east-1]\n"
+    "Resources:\n"
+    "  Key:\n"
+    "    Type: AWS::X::Key\n"
+    "    DeletionPolicy: Retain\n"
+    "  R:\n"
+    "    Type: AWS::X::Thing\n"
+    "    Properties:\n"
+    "      Version: '6.2'\n"
+    "      Size: !Ref Node\n"
+    "      KeyId: !If [IsProd, !GetAtt Key.Arn, !Ref 'AWS::NoValue']\n"
+    "      Count: !If [Big, 3, 1]\n"
+    "      Enabled: !If [InUs, true, false]\n"
+    "      Names: [!If [IsProd, a, b], !Sub '${Node}-x']\n";
+
+static void assert_same_value(const tn_value *a, const tn_value *b) {
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->maybe_absent, b->maybe_absent);
+    assert_int_equal(a->has_span, b->has_span);
+    assert_int_equal(a->span.line, b->span.line);
+    assert_int_equal(a->span.col, b->span.col);
+    assert_int_equal(a->len, b->len);
+    const char *sa[] = {a->text, a->path, a->reason, a->provenance};
+    const char *sb[] = {b->text, b->path, b->reason, b->provenance};
+    for (int i = 0; i < 4; i++) {
+        assert_true((sa[i] == NULL) == (sb[i] == NULL));
+        if (sa[i])
+            assert_string_equal(sa[i], sb[i]);
+    }
+    assert_true((a->link == NULL) == (b->link == NULL));
+    if (a->link)
+        assert_string_equal(a->link->name, b->link->name);
+    if (a->kind == TN_V_BOOL)
+        assert_int_equal(a->u.b, b->u.b);
+    if (a->kind == TN_V_INT)
+        assert_int_equal(a->u.i, b->u.i);
+    if (a->kind == TN_V_LIST) {
+        assert_int_equal(a->u.list.n, b->u.list.n);
+        for (size_t i = 0; i < a->u.list.n; i++)
+            assert_same_value(&a->u.list.items[i], &b->u.list.items[i]);
+    }
+}
+
+static void test_scenarios_share_values(void **state) {
+    (void)state;
+    fx f;
+    fx_open(&f, SHARE_TEMPLATE, NULL, 0, "us-east-1");
+    const tn_cfn_res *r = tn_cfn_res_get(&f.cfn, "R", 1);
+    tn_cfn_scn *scns;
+    size_t n;
+    const char *limit;
+    assert_int_equal(tn_cfn_scenarios(&f.cfn, r, &f.arena, &scns, &n, &limit), TENET_OK);
+    /* IsProd and Big free (InUs is pinned by the region), times Node {m5, r5, t2} */
+    assert_int_equal(n, 12);
+    tn_cfn_fcache cache = {0};
+    tn_subject *cached = tn_arena_calloc(&f.arena, n, sizeof *cached);
+    assert_non_null(cached);
+    for (size_t i = 0; i < n; i++) {
+        tn_subject fresh;
+        assert_int_equal(
+            tn_cfn_build_subject_cached(&f.cfn, r, &scns[i], 0, &f.arena, &cache, &cached[i]),
+            TENET_OK);
+        assert_int_equal(tn_cfn_build_subject(&f.cfn, r, &scns[i], 0, &f.arena, &fresh),
+                         TENET_OK);
+        assert_null(fresh.field_ids);
+        assert_non_null(cached[i].field_ids);
+        for (size_t k = 0; k < r->kind->nfields; k++)
+            assert_same_value(&cached[i].fields[k], &fresh.fields[k]);
+    }
+    long version = tn_kind_field(r->kind, "version"), size = tn_kind_field(r->kind, "size");
+    long key = tn_kind_field(r->kind, "key"), count = tn_kind_field(r->kind, "count");
+    long enabled = tn_kind_field(r->kind, "enabled"), names = tn_kind_field(r->kind, "names");
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            const uint32_t *a = cached[i].field_ids, *b = cached[j].field_ids;
+            bool prod = scns[i].vals[0] == scns[j].vals[0];
+            bool big = scns[i].vals[1] == scns[j].vals[1];
+            bool node = scns[i].value == scns[j].value; /* the same choice of Node */
+            assert_int_equal(a[version], b[version]);
+            assert_int_equal(a[enabled], b[enabled]); /* InUs is the region's */
+            assert_true((a[size] == b[size]) == node);
+            assert_true((a[key] == b[key]) == prod);
+            assert_true((a[count] == b[count]) == big);
+            assert_true((a[names] == b[names]) == (prod && node));
+            if (a[key] == b[key]) /* one value: pointers and all */
+                assert_ptr_equal(cached[i].fields[key].link, cached[j].fields[key].link);
+        }
+    }
+    /* the linked key depends on no scenario: one subject for all of them */
+    for (size_t i = 0; i < n; i++)
+        if (scns[i].vals[0] == TN_TRUE)
+            assert_ptr_equal(cached[i].fields[key].link, cached[0].fields[key].link);
+    fx_close(&f);
+}
+
 /* ---- end to end through the public API ---- */
 
 typedef struct diag_list {
@@ -1271,6 +1376,7 @@ int main(void) {
         cmocka_unit_test(test_allowed_values_scenarios),
         cmocka_unit_test(test_scenario_limit),
         cmocka_unit_test(test_subject_and_links),
+        cmocka_unit_test(test_scenarios_share_values),
         cmocka_unit_test(test_e2e_findings),
         cmocka_unit_test(test_e2e_resource_condition),
         cmocka_unit_test(test_e2e_notes),

@@ -801,6 +801,43 @@ static void test_messages(void **state) {
     assert_string_equal(c.f[0].message, "title of R1");
 }
 
+/* What a rule reads decides which variants of a subject share its verdict:
+ * the first hop of every reference in when, require, at and the message. */
+static void test_rule_reads(void **state) {
+    (void)state;
+    tn_rule *r = add_rule("R1", field("engine", op(TN_OPR_EQUALS, sv("redis"))),
+                          ccomb(TN_COND_ANY, 2, field("kms_key_id->deletion_policy",
+                                                      op(TN_OPR_PRESENT, bv(true))),
+                                field("@region", op(TN_OPR_EQUALS, sv("x")))));
+    r->at = refp("num_node_groups");
+    r->message = "{{engine_version}} {tags} {nope} {@kind} {{{ at_rest_encryption -> x }";
+    add_rule("R2", field("@region", op(TN_OPR_EQUALS, sv("x"))), NULL)->message = "plain";
+    const uint8_t *f;
+    size_t n;
+    assert_int_equal(tn_eval_rule_reads(&ctx, 0, &f, &n), TENET_OK);
+    /* engine, at_rest_encryption, kms_key_id, num_node_groups, tags; not the
+     * escaped {{engine_version}}, and not @region (the subject's own) */
+    assert_non_null(f);
+    assert_int_equal(n, 5);
+    const uint8_t want[] = {F_ENGINE, F_AT_REST, F_KMS, F_NUM, F_TAGS};
+    assert_memory_equal(f, want, sizeof want);
+    assert_int_equal(tn_eval_rule_reads(&ctx, 1, &f, &n), TENET_OK);
+    assert_non_null(f);
+    assert_int_equal(n, 0);
+    assert_int_equal(tn_eval_rule_reads(&ctx, 2, &f, &n), TENET_OK); /* no such rule */
+    assert_null(f);
+
+    /* only: the rules chosen are evaluated */
+    fields[F_ENGINE] = sv("redis");
+    unsigned char only[2] = {0, 1};
+    seen c;
+    memset(&c, 0, sizeof c);
+    rules[1].when = NULL; /* always fires */
+    assert_int_equal(tn_eval_subject_only(&ctx, &subj, only, collect, &c), 0);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.f[0].rule->id, "R2");
+}
+
 int main(void) {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
@@ -810,6 +847,7 @@ int main(void) {
         T(test_on_unknown),      T(test_synthesized_reasons), T(test_position),
         T(test_operations_mask), T(test_callback_stops),      T(test_linked_fields),
         T(test_before_values),   T(test_pseudo_fields),       T(test_messages),
+        T(test_rule_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -459,6 +459,26 @@ static void test_fill(void **state) {
     assert_string_equal(s.fields[F_ENGINE].text, "redis");
     assert_int_equal(s.fields[F_VERSION].kind, TN_V_ABSENT);
 
+    /* known values are copied as they stand: no lookup, coercion, default or
+     * derivation (the family is not derived again from the known node) */
+    d.n = 0;
+    fake_put(&d, "CacheNodeType", str_val("cache.m5.large"));
+    fake_put(&d, "EngineVersion", str_val("7.1"));
+    tn_value node = str_val("cache.r6g.large"), family = str_val("given");
+    tn_value absentv;
+    memset(&absentv, 0, sizeof absentv);
+    const tn_value *known[NF] = {0};
+    known[F_NODE] = &node;
+    known[F_FAMILY] = &family;
+    known[F_ENGINE] = &absentv;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tn_subject_fill_known(&s, &kind, &map, fake_lookup, &d, &a, md, known), 0);
+    assert_ptr_equal(s.fields[F_NODE].text, node.text);
+    assert_string_equal(s.fields[F_FAMILY].text, "given");
+    assert_int_equal(s.fields[F_ENGINE].kind, TN_V_ABSENT); /* no default either */
+    assert_string_equal(s.fields[F_VERSION].text, "7.1");   /* the others as before */
+    assert_string_equal(s.fields[F_AT_REST].provenance, "default");
+
     /* lookup failures propagate */
     d.fail = 1;
     memset(&s, 0, sizeof s);
