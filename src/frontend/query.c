@@ -7,8 +7,6 @@
  * coerces them by field type. One file may hold several requests, each
  * starting at a URL or an `Action=` at the start of a line. */
 #include "frontend/request.h"
-#include "util/alloc.h"
-#include "util/strmap.h"
 #include "util/utf8.h"
 
 #include <stdlib.h>
@@ -51,7 +49,11 @@ static bool is_action(const char *s, size_t avail) {
 int tn_query_detect(const char *text, size_t len, const tn_doc *doc) {
     int best = 0;
     for (size_t i = 0; i + 7 <= len && best < 90; i++) {
-        if (memcmp(text + i, "Action=", 7) != 0)
+        const char *a = memchr(text + i, 'A', len - 6 - i);
+        if (!a)
+            break;
+        i = (size_t)(a - text);
+        if (memcmp(a, "Action=", 7) != 0)
             continue;
         size_t j = i;
         while (j > 0 && blank(text[j - 1]))
@@ -99,12 +101,17 @@ static size_t request_end(const char *t, size_t len, size_t p) {
     return e;
 }
 
-static int push_extent(extent **v, size_t *n, size_t *cap, size_t start, size_t end) {
+/* Extents live in the check's arena: most inputs hold one request, and
+ * growing by copying costs less than a malloc and a free. */
+static int push_extent(tn_arena *arena, extent **v, size_t *n, size_t *cap, size_t start,
+                       size_t end) {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 8;
-        extent *nv = tn_realloc(*v, nc * sizeof *nv);
+        extent *nv = tn_arena_alloc(arena, nc * sizeof *nv);
         if (!nv)
             return TENET_ENOMEM;
+        if (*n)
+            memcpy(nv, *v, *n * sizeof *nv);
         *v = nv;
         *cap = nc;
     }
@@ -114,7 +121,7 @@ static int push_extent(extent **v, size_t *n, size_t *cap, size_t start, size_t 
 
 /* Requests at line starts; failing that, URLs and `?Action=` inside lines
  * (a curl command, a quoted URL), each up to the next blank or quote. */
-static int find_requests(const char *t, size_t len, extent **out, size_t *n) {
+static int find_requests(const char *t, size_t len, tn_arena *arena, extent **out, size_t *n) {
     size_t cap = 0;
     *out = NULL;
     *n = 0;
@@ -124,7 +131,7 @@ static int find_requests(const char *t, size_t len, extent **out, size_t *n) {
             p++;
         if (p < len && (is_url(t + p, len - p) || is_action(t + p, len - p))) {
             size_t e = request_end(t, len, p);
-            if (push_extent(out, n, &cap, p, e) != TENET_OK)
+            if (push_extent(arena, out, n, &cap, p, e) != TENET_OK)
                 return TENET_ENOMEM;
             i = e;
         } else {
@@ -136,7 +143,11 @@ static int find_requests(const char *t, size_t len, extent **out, size_t *n) {
     if (*n)
         return TENET_OK;
     for (size_t i = 0; i + 8 <= len; i++) {
-        if (memcmp(t + i, "?Action=", 8) != 0)
+        const char *qm = memchr(t + i, '?', len - 7 - i);
+        if (!qm)
+            break;
+        i = (size_t)(qm - t);
+        if (memcmp(qm, "?Action=", 8) != 0)
             continue;
         size_t s = i;
         while (s > 0 && !space(t[s - 1]) && !strchr("\"'`(", t[s - 1]))
@@ -146,7 +157,7 @@ static int find_requests(const char *t, size_t len, extent **out, size_t *n) {
         size_t e = i;
         while (e < len && !space(t[e]) && !strchr("\"'`", t[e]))
             e++;
-        if (push_extent(out, n, &cap, s, e) != TENET_OK)
+        if (push_extent(arena, out, n, &cap, s, e) != TENET_OK)
             return TENET_ENOMEM;
         i = e;
     }
@@ -166,13 +177,12 @@ static int hexval(char c) {
 }
 
 /* Percent-decoding with '+' as a space; text that would decode to a NUL or
- * to invalid UTF-8 is kept as written. */
-static char *decode(const char *s, size_t n, tn_arena *arena, size_t *out_len) {
-    char *d = tn_arena_alloc(arena, n + 1);
-    if (!d)
-        return NULL;
+ * to invalid UTF-8 is kept as written. Decodes s[0..n) into d, which has
+ * room for a NUL after it (decoding only shrinks). */
+static size_t decode_into(char *d, const char *s, size_t n) {
     size_t k = 0;
     bool ok = true;
+    unsigned char high = 0; /* any byte >= 0x80 written: only then can it be invalid */
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
         if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
@@ -184,16 +194,16 @@ static char *decode(const char *s, size_t n, tn_arena *arena, size_t *out_len) {
         } else {
             d[k++] = s[i] == '+' ? ' ' : s[i];
         }
+        high |= (unsigned char)d[k - 1];
     }
     d[k] = '\0';
     size_t bad;
-    if (!ok || !tn_utf8_validate(d, k, &bad)) {
+    if (!ok || ((high & 0x80) && !tn_utf8_validate(d, k, &bad))) {
         memcpy(d, s, n);
         d[n] = '\0';
         k = n;
     }
-    *out_len = k;
-    return d;
+    return k;
 }
 
 /* ---- the parameter tree ---- */
@@ -203,44 +213,123 @@ enum { Q_LEAF, Q_MAP, Q_LIST };
 typedef struct qnode qnode;
 struct qnode {
     int type;
-    const char *key; /* in a map */
+    const qnode *parent;
+    const char *key; /* in a map: the member name */
+    size_t key_len;
     long index;      /* in a list */
     qnode *first, *last, *next;
+    qnode *chain;    /* next in the same hash bucket */
     size_t nkids;
     tn_value leaf;
     tn_span key_span; /* first key that reached this node */
     const char *path;
 };
 
+/* Nodes are found by parent and member name (or list index), through a
+ * chained hash table: a request may carry any number of parameters. */
 typedef struct qtree {
     tn_arena *arena;
-    tn_strmap by_prefix; /* normalised key prefix → node */
+    qnode **buckets;
+    size_t cap, count;
+    qnode *spare; /* nodes allocated ahead, a block at a time */
+    size_t nspare;
     qnode root;
 } qtree;
 
-/* The child of `parent` at the normalised prefix `pfx`, created with `type`
- * when missing. A leaf that a longer key reaches becomes a container (an
- * empty `Tags=` followed by `Tags.Tag.1.Key=`). NULL on a type clash or
- * out of memory (*oom set). */
-static qnode *child(qtree *q, qnode *parent, const char *pfx, const char *key, long index, int type,
-                    const tn_span *ks, const char *path, bool *oom) {
-    size_t plen = strlen(pfx);
-    qnode *c = tn_strmap_get(&q->by_prefix, pfx, plen);
-    if (c) {
+/* Mixes the parent and the name (eight bytes at a time) or the index. */
+static uint64_t node_hash(const qnode *parent, const char *key, size_t len, long index) {
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = ((uint64_t)(uintptr_t)parent ^ len) * m;
+    if (key) {
+        size_t i = 0;
+        for (; i + 8 <= len; i += 8) {
+            uint64_t w;
+            memcpy(&w, key + i, 8);
+            h = (h ^ w) * m;
+            h ^= h >> 32;
+        }
+        uint64_t w = 0;
+        for (; i < len; i++)
+            w = (w << 8) | (unsigned char)key[i];
+        h = (h ^ w) * m;
+    } else {
+        h = (h ^ ((uint64_t)index + 1)) * m;
+    }
+    return h ^ (h >> 29);
+}
+
+static bool tree_grow(qtree *q) {
+    size_t cap = q->cap ? q->cap * 2 : 64;
+    qnode **b = tn_arena_calloc(q->arena, cap, sizeof *b);
+    if (!b)
+        return false;
+    for (size_t i = 0; i < q->cap; i++) {
+        for (qnode *n = q->buckets[i], *next; n; n = next) {
+            next = n->chain;
+            uint64_t h = node_hash(n->parent, n->key, n->key_len, n->index);
+            n->chain = b[h & (cap - 1)];
+            b[h & (cap - 1)] = n;
+        }
+    }
+    q->buckets = b;
+    q->cap = cap;
+    return true;
+}
+
+/* A copy of key[0..len), or key itself when that ends the string. */
+static const char *key_prefix(tn_arena *a, const char *key, size_t len) {
+    return key[len] ? tn_arena_strndup(a, key, len) : key;
+}
+
+/* The child of `parent` named key[0..klen) (a list item: key NULL and
+ * `index`), created with `type` when missing; `full` and `wlen` give the
+ * path as written up to it. A leaf that a longer key reaches becomes a
+ * container (an empty `Tags=` followed by `Tags.Tag.1.Key=`). NULL on a
+ * type clash or out of memory (*oom set). */
+static qnode *child(qtree *q, qnode *parent, const char *key, size_t klen, long index, int type,
+                    const tn_span *ks, const char *full, size_t wlen, bool *oom) {
+    if (q->count >= q->cap && !tree_grow(q)) {
+        *oom = true;
+        return NULL;
+    }
+    uint64_t h = node_hash(parent, key, klen, index);
+    qnode **bucket = &q->buckets[h & (q->cap - 1)];
+    for (qnode *c = *bucket; c; c = c->chain) {
+        if (c->parent != parent ||
+            (key ? !c->key || c->key_len != klen || memcmp(c->key, key, klen) != 0
+                 : c->key || c->index != index))
+            continue;
         if (c->type == Q_LEAF && type != Q_LEAF && c->nkids == 0)
             c->type = type;
         return c->type == type || type == Q_LEAF ? c : NULL;
     }
-    c = tn_arena_calloc(q->arena, 1, sizeof *c);
-    if (!c || tn_strmap_put(&q->by_prefix, pfx, plen, c) < 0) {
+    /* Not zeroed: `leaf` is set when a leaf is created, and read only then. */
+    if (q->nspare == 0) {
+        q->nspare = 1024 / sizeof *q->spare + 1; /* small enough for the arena's chunk */
+        if (!(q->spare = tn_arena_alloc(q->arena, q->nspare * sizeof *q->spare))) {
+            q->nspare = 0;
+            *oom = true;
+            return NULL;
+        }
+    }
+    qnode *c = q->spare++;
+    q->nspare--;
+    c->key = NULL;
+    if ((key && !(c->key = key_prefix(q->arena, key, klen))) ||
+        !(c->path = key_prefix(q->arena, full, wlen))) {
         *oom = true;
         return NULL;
     }
     c->type = type;
-    c->key = key;
+    c->parent = parent;
+    c->key_len = klen;
     c->index = index;
+    c->first = c->last = c->next = NULL;
+    c->nkids = 0;
     c->key_span = *ks;
-    c->path = path;
+    c->chain = *bucket;
+    *bucket = c;
+    q->count++;
     if (parent->last)
         parent->last->next = c;
     else
@@ -250,8 +339,8 @@ static qnode *child(qtree *q, qnode *parent, const char *pfx, const char *key, l
     return c;
 }
 
-static bool numeric(const char *s) {
-    size_t n = strlen(s);
+/* A list index: 1 to 9 digits. */
+static bool numeric(const char *s, size_t n) {
     if (n == 0 || n > 9)
         return false;
     for (size_t i = 0; i < n; i++)
@@ -260,63 +349,58 @@ static bool numeric(const char *s) {
     return true;
 }
 
+#define MAX_STACK_PARTS 16
+
 /* Adds one decoded key=value. TENET_OK (also when the key is skipped) or
  * TENET_ENOMEM. */
 static int tree_add(qtree *q, const char *key, const tn_span *ks, const tn_value *val) {
-    tn_arena *a = q->arena;
-    size_t nparts = 1;
-    for (const char *p = key; *p; p++)
-        nparts += *p == '.';
-    char **parts = tn_arena_alloc(a, nparts * sizeof *parts);
-    char *copy = tn_arena_strdup(a, key);
-    if (!parts || !copy)
-        return TENET_ENOMEM;
-    size_t k = 0;
-    for (char *p = copy, *dot; p; p = dot ? dot + 1 : NULL) {
-        dot = strchr(p, '.');
-        if (dot)
-            *dot = '\0';
-        if (!*p)
-            return TENET_OK; /* A..B or a trailing dot */
-        parts[k++] = p;
+    /* start[i] is where part i begins; part i ends one before start[i + 1]. */
+    size_t stack[MAX_STACK_PARTS + 1], *start = stack;
+    size_t klen = strlen(key), k = 1;
+    start[0] = 0;
+    for (const char *d = key; (d = memchr(d, '.', klen - (size_t)(d - key))) != NULL; d++) {
+        if (k == MAX_STACK_PARTS && start == stack) {
+            size_t more = k;
+            for (const char *p = d; *p; p++)
+                more += *p == '.';
+            if (!(start = tn_arena_alloc(q->arena, (more + 2) * sizeof *start)))
+                return TENET_ENOMEM;
+            memcpy(start, stack, k * sizeof *start);
+        }
+        start[k++] = (size_t)(d - key) + 1;
     }
+    start[k] = klen + 1;
+    for (size_t i = 0; i < k; i++)
+        if (start[i + 1] - 1 == start[i])
+            return TENET_OK; /* A..B or a trailing dot */
+#define PART(i) key + start[i], start[(i) + 1] - 1 - start[i]
     qnode *node = &q->root;
-    const char *pfx = "", *wpfx = ""; /* normalised and as-written prefixes */
     bool oom = false;
     for (size_t i = 0; i < k;) {
-        const char *name = parts[i];
-        char *np = tn_arena_sprintf(a, "%s%s%s", pfx, *pfx ? "." : "", name);
-        char *wp = tn_arena_sprintf(a, "%s%s%s", wpfx, *wpfx ? "." : "", name);
-        if (!np || !wp)
-            return TENET_ENOMEM;
-        size_t idx_at = i + 1 < k && numeric(parts[i + 1])   ? i + 1
-                        : i + 2 < k && numeric(parts[i + 2]) ? i + 2
-                                                             : 0;
+        size_t idx_at = i + 1 < k && numeric(PART(i + 1))   ? i + 1
+                        : i + 2 < k && numeric(PART(i + 2)) ? i + 2
+                                                            : 0;
         if (idx_at == 0) {
             bool last = i + 1 == k;
-            qnode *c = child(q, node, np, name, 0, last ? Q_LEAF : Q_MAP, ks, wp, &oom);
+            qnode *c = child(q, node, PART(i), 0, last ? Q_LEAF : Q_MAP, ks, key,
+                             start[i + 1] - 1, &oom);
             if (!c)
                 return oom ? TENET_ENOMEM : TENET_OK;
             if (last && c->type == Q_LEAF)
                 c->leaf = *val;
             node = c;
-            pfx = np;
-            wpfx = wp;
             i++;
             continue;
         }
-        qnode *list = child(q, node, np, name, 0, Q_LIST, ks, wp, &oom);
+        qnode *list = child(q, node, PART(i), 0, Q_LIST, ks, key, start[i + 1] - 1, &oom);
         if (!list)
             return oom ? TENET_ENOMEM : TENET_OK;
-        long index = strtol(parts[idx_at], NULL, 10);
-        char *ip = tn_arena_sprintf(a, "%s#%ld", np, index);
-        char *iw = idx_at == i + 2
-                       ? tn_arena_sprintf(a, "%s.%s.%s", wp, parts[i + 1], parts[idx_at])
-                       : tn_arena_sprintf(a, "%s.%s", wp, parts[idx_at]);
-        if (!ip || !iw)
-            return TENET_ENOMEM;
+        long index = 0;
+        for (size_t d = start[idx_at]; d + 1 < start[idx_at + 1]; d++)
+            index = index * 10 + (key[d] - '0');
         bool last = idx_at + 1 == k;
-        qnode *item = child(q, list, ip, NULL, index, last ? Q_LEAF : Q_MAP, ks, iw, &oom);
+        qnode *item = child(q, list, NULL, 0, index, last ? Q_LEAF : Q_MAP, ks, key,
+                            start[idx_at + 1] - 1, &oom);
         if (!item)
             return oom ? TENET_ENOMEM : TENET_OK;
         if (last) {
@@ -325,10 +409,9 @@ static int tree_add(qtree *q, const char *key, const tn_span *ks, const tn_value
             return TENET_OK;
         }
         node = item;
-        pfx = ip;
-        wpfx = iw;
         i = idx_at + 1;
     }
+#undef PART
     return TENET_OK;
 }
 
@@ -384,8 +467,35 @@ typedef struct qparse {
     tn_textpos *tp;
     tn_arena *arena;
     tn_request *req;
+    char *copy;  /* the request's text from `base` on, where keys and values are */
+    size_t base; /* decoded in place: a NUL after each, no copy of its own */
+    size_t end;
+    size_t pct, plus; /* the next '%' and '+' at or after the last decoded text (or end) */
     qtree tree;
 } qparse;
+
+static size_t next_of(const char *t, size_t from, size_t end, char c) {
+    const char *p = memchr(t + from, c, end - from);
+    return p ? (size_t)(p - t) : end;
+}
+
+/* Decodes t[off, off + n), which ends at a separator or the request's end;
+ * offsets only grow from one call to the next. Most keys and values have
+ * nothing to decode: they only get their NUL. */
+static char *decode(qparse *qp, size_t off, size_t n, size_t *out_len) {
+    char *d = qp->copy + (off - qp->base);
+    if (qp->pct < off)
+        qp->pct = next_of(qp->t, off, qp->end, '%');
+    if (qp->plus < off)
+        qp->plus = next_of(qp->t, off, qp->end, '+');
+    if (qp->pct >= off + n && qp->plus >= off + n) {
+        d[n] = '\0';
+        *out_len = n;
+    } else {
+        *out_len = decode_into(d, qp->t + off, n);
+    }
+    return d;
+}
 
 static bool ident_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -426,20 +536,18 @@ static int segment(qparse *qp, size_t a, size_t b) {
     if (ke == a)
         return TENET_OK;
     size_t klen, vlen;
-    char *key = decode(t + a, ke - a, qp->arena, &klen);
-    char *val = decode(t + vs, b - vs, qp->arena, &vlen);
-    if (!key || !val)
-        return TENET_ENOMEM;
-    tn_span ks = tn_textpos_span(qp->tp, a, ke);
-    if (strcmp(key, "Action") == 0) {
+    char *key = decode(qp, a, ke - a, &klen);
+    if (klen >= 6 && memcmp(key, "Action", 7) == 0) { /* up to a NUL, as strcmp */
         if (!qp->req->operation) {
-            qp->req->operation = val;
+            qp->req->operation = decode(qp, vs, b - vs, &vlen);
             qp->req->span = tn_textpos_span(qp->tp, a, b);
         }
         return TENET_OK;
     }
     if (tn_request_is_protocol_key(key, klen))
         return TENET_OK;
+    char *val = decode(qp, vs, b - vs, &vlen);
+    tn_span ks = tn_textpos_span(qp->tp, a, ke);
     tn_value v;
     memset(&v, 0, sizeof v);
     v.kind = TN_V_STR;
@@ -468,10 +576,18 @@ static int parse_one(qparse *qp, size_t p, size_t e) {
     }
     if (q < e && t[q] == '?')
         q++;
-    while (q < e) {
+    qp->base = q;
+    qp->end = e;
+    qp->pct = next_of(t, q, e, '%');
+    qp->plus = next_of(t, q, e, '+');
+    if (!(qp->copy = tn_arena_strndup(qp->arena, t + q, e - q)))
+        return TENET_ENOMEM;
+    const char *hash = memchr(t + q, '#', e - q); /* a fragment is not sent */
+    size_t stop = hash ? (size_t)(hash - t) : e;
+    while (q < stop) {
         size_t s = q;
-        while (q < e && t[q] != '&' && t[q] != '#')
-            q++;
+        const char *amp = memchr(t + q, '&', stop - q);
+        q = amp ? (size_t)(amp - t) : stop;
         size_t a = s, b = q;
         while (a < b && space(t[a]))
             a++;
@@ -482,18 +598,20 @@ static int parse_one(qparse *qp, size_t p, size_t e) {
             if (rc != TENET_OK)
                 return rc;
         }
-        if (q < e && t[q] == '#')
-            break; /* a fragment is not sent */
         q++;
     }
+    /* The parameters, in place: their number is known. */
+    size_t n = qp->tree.root.nkids;
+    if (n && !(req->params = tn_arena_alloc(qp->arena, n * sizeof *req->params)))
+        return TENET_ENOMEM;
+    req->params_cap = n;
     for (qnode *c = qp->tree.root.first; c; c = c->next) {
-        tn_req_param prm;
-        memset(&prm, 0, sizeof prm);
-        prm.name = c->key;
-        prm.has_key_span = c->key_span.line != 0;
-        prm.key_span = c->key_span;
-        if (to_value(&qp->tree, c, &prm.value) != TENET_OK ||
-            tn_request_add_param(req, qp->arena, &prm) != TENET_OK)
+        tn_req_param *prm = &req->params[req->nparams++];
+        memset(prm, 0, sizeof *prm);
+        prm->name = c->key;
+        prm->has_key_span = c->key_span.line != 0;
+        prm->key_span = c->key_span;
+        if (to_value(&qp->tree, c, &prm->value) != TENET_OK)
             return TENET_ENOMEM;
     }
     return TENET_OK;
@@ -505,8 +623,16 @@ static const char *request_name(const tn_request *r, tn_arena *arena) {
         const tn_req_param *p = &r->params[i];
         size_t n = strlen(p->name);
         if (n > 2 && strcmp(p->name + n - 2, "Id") == 0 && p->value.kind == TN_V_STR &&
-            p->value.len > 0)
-            return tn_arena_sprintf(arena, "%s %s", r->operation, p->value.text);
+            p->value.len > 0) {
+            size_t ol = strlen(r->operation), vl = strlen(p->value.text);
+            char *name = tn_arena_alloc(arena, ol + vl + 2);
+            if (name) {
+                memcpy(name, r->operation, ol);
+                name[ol] = ' ';
+                memcpy(name + ol + 1, p->value.text, vl + 1);
+            }
+            return name;
+        }
     }
     return r->operation;
 }
@@ -515,7 +641,7 @@ int tn_query_parse(const char *text, size_t len, tn_textpos *tp, tn_arena *arena
                    tn_request **reqs, size_t *n) {
     extent *ext;
     size_t next;
-    if (find_requests(text, len, &ext, &next) != TENET_OK)
+    if (find_requests(text, len, arena, &ext, &next) != TENET_OK)
         return TENET_ENOMEM;
     int rc = TENET_OK;
     tn_request *v = next ? tn_arena_calloc(arena, next, sizeof *v) : NULL;
@@ -532,7 +658,6 @@ int tn_query_parse(const char *text, size_t len, tn_textpos *tp, tn_arena *arena
         qp.tree.arena = arena;
         qp.tree.root.type = Q_MAP;
         rc = parse_one(&qp, ext[i].start, ext[i].end);
-        tn_strmap_free(&qp.tree.by_prefix);
         if (rc == TENET_OK && v[k].operation) {
             if (!(v[k].name = request_name(&v[k], arena)))
                 rc = TENET_ENOMEM;
@@ -541,7 +666,6 @@ int tn_query_parse(const char *text, size_t len, tn_textpos *tp, tn_arena *arena
             memset(&v[k], 0, sizeof v[k]); /* no Action: not a request */
         }
     }
-    tn_free(ext);
     if (rc != TENET_OK)
         return rc;
     *reqs = v;

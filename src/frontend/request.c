@@ -11,42 +11,68 @@
 
 /* ---- positions in plain text ---- */
 
+/* Length of the ASCII prefix of s[0..len), a word at a time. */
+static size_t ascii_prefix(const char *s, size_t len) {
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
+
 int tn_textpos_init(tn_textpos *tp, const char *text, size_t len, tn_arena *arena) {
     memset(tp, 0, sizeof *tp);
     tp->text = text ? text : "";
     tp->len = text ? len : 0;
+    const char *t = tp->text, *end = t + tp->len, *nl;
     size_t n = 1;
-    for (size_t i = 0; i < tp->len; i++)
-        if (tp->text[i] == '\n')
-            n++;
+    for (const char *p = t; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
+        n++;
     tp->lines = tn_arena_alloc(arena, n * sizeof *tp->lines);
     if (!tp->lines)
         return TENET_ENOMEM;
     tp->lines[0] = 0;
     tp->nlines = 1;
     tp->last_col = 1;
-    for (size_t i = 0; i < tp->len; i++)
-        if (tp->text[i] == '\n')
-            tp->lines[tp->nlines++] = i + 1;
+    tp->ascii = ascii_prefix(t, tp->len) == tp->len;
+    for (const char *p = t; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
+        tp->lines[tp->nlines++] = (size_t)(nl + 1 - t);
     return TENET_OK;
 }
 
 static void locate(tn_textpos *tp, size_t off, uint32_t *line, uint32_t *col) {
-    size_t lo = 0, hi = tp->nlines; /* largest k with lines[k] <= off */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tp->lines[mid] <= off)
-            lo = mid;
-        else
-            hi = mid;
+    size_t lo;
+    size_t ll = tp->last_line; /* positions come mostly in order: try its line first */
+    if (tp->lines[ll] <= off && (ll + 1 == tp->nlines || tp->lines[ll + 1] > off)) {
+        lo = ll;
+    } else {
+        size_t a = 0, hi = tp->nlines; /* largest k with lines[k] <= off */
+        while (hi - a > 1) {
+            size_t mid = a + (hi - a) / 2;
+            if (tp->lines[mid] <= off)
+                a = mid;
+            else
+                hi = mid;
+        }
+        lo = a;
     }
     size_t from = tp->lines[lo];
     uint32_t c = 1;
-    if (tp->last_line == lo && tp->last_off >= from && tp->last_off <= off) {
-        from = tp->last_off;
-        c = tp->last_col;
+    if (tp->ascii) {
+        c += (uint32_t)(off - from);
+    } else {
+        if (tp->last_line == lo && tp->last_off >= from && tp->last_off <= off) {
+            from = tp->last_off;
+            c = tp->last_col;
+        }
+        size_t a = ascii_prefix(tp->text + from, off - from);
+        c += (uint32_t)(a + tn_utf8_count(tp->text + from + a, off - from - a));
     }
-    c += (uint32_t)tn_utf8_count(tp->text + from, off - from);
     tp->last_line = lo;
     tp->last_off = off;
     tp->last_col = c;
@@ -65,8 +91,18 @@ tn_span tn_textpos_span(tn_textpos *tp, size_t off, size_t end) {
         end = tp->len;
     if (end < off)
         end = off;
-    locate(tp, off, &s.line, &s.col);
-    locate(tp, end, &s.end_line, &s.end_col);
+    size_t ll = tp->last_line;
+    if (tp->ascii && tp->lines[ll] <= off && (ll + 1 == tp->nlines || tp->lines[ll + 1] > end)) {
+        /* Both on the line of the last position: no search, no counting. */
+        s.line = s.end_line = (uint32_t)(ll + 1);
+        s.col = (uint32_t)(off - tp->lines[ll] + 1);
+        s.end_col = (uint32_t)(end - tp->lines[ll] + 1);
+        tp->last_off = end;
+        tp->last_col = s.end_col;
+    } else {
+        locate(tp, off, &s.line, &s.col);
+        locate(tp, end, &s.end_line, &s.end_col);
+    }
     s.off = (uint32_t)off;
     s.end_off = (uint32_t)end;
     return s;
@@ -168,7 +204,34 @@ typedef struct lookup_ctx {
     const tn_request *req;
     const tn_req_target *t;
     tn_arena *arena;
+    const size_t *sigs; /* name_sig() of each parameter name */
+    size_t field;       /* field of the last alternative found: fills go in field order */
 } lookup_ctx;
+
+/* Length and lower-cased first byte: equal for names equal even ignoring case. */
+static size_t name_sig(const char *name, size_t len) {
+    char c = len ? name[0] : '\0';
+    if (c >= 'A' && c <= 'Z')
+        c = (char)(c - 'A' + 'a');
+    return len << 8 | (unsigned char)c;
+}
+
+/* tn_request_param in one pass: most lookups are for parameters the
+ * request does not have, and the signature rules out nearly every name. */
+static const tn_req_param *find_param(const lookup_ctx *c, const char *name, size_t len) {
+    const tn_request *r = c->req;
+    size_t sig = name_sig(name, len);
+    const tn_req_param *folded = NULL; /* the last one equal ignoring case */
+    for (size_t i = r->nparams; i-- > 0;) {
+        if (c->sigs[i] != sig)
+            continue;
+        if (memcmp(r->params[i].name, name, len) == 0)
+            return &r->params[i]; /* an exact match wins */
+        if (!folded && ieq(r->params[i].name, len, name, len))
+            folded = &r->params[i];
+    }
+    return folded;
+}
 
 static const tn_value *step(const tn_value *v, const tn_path_seg *seg) {
     if (seg->key) {
@@ -192,11 +255,16 @@ static const tn_value *step(const tn_value *v, const tn_path_seg *seg) {
     return &v->u.list.items[seg->index];
 }
 
-static long field_of_alt(const tn_format_map *map, const tn_kind *kind, const tn_mapping_alt *alt) {
-    for (size_t i = 0; map->fields && i < kind->nfields; i++) {
+static long field_of_alt(lookup_ctx *c, const tn_mapping_alt *alt) {
+    const tn_format_map *map = c->t->map;
+    size_t n = c->t->kind->nfields;
+    for (size_t k = 0; map->fields && k < n; k++) {
+        size_t i = c->field + k < n ? c->field + k : c->field + k - n;
         const tn_field_map *fm = &map->fields[i];
-        if (fm->nalts && alt >= fm->alts && alt < fm->alts + fm->nalts)
+        if (fm->nalts && alt >= fm->alts && alt < fm->alts + fm->nalts) {
+            c->field = i;
             return (long)i;
+        }
     }
     return -1;
 }
@@ -230,7 +298,7 @@ static int req_lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
     lookup_ctx *c = vctx;
     if (alt->root || alt->nsegs == 0 || !alt->segs[0].key)
         return 0;
-    const tn_req_param *p = tn_request_param(c->req, alt->segs[0].key, alt->segs[0].key_len);
+    const tn_req_param *p = find_param(c, alt->segs[0].key, alt->segs[0].key_len);
     if (!p)
         return 0;
     const tn_value *v = &p->value;
@@ -239,7 +307,7 @@ static int req_lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
     if (!v || v->kind == TN_V_ABSENT)
         return 0;
     *out = *v;
-    long fi = field_of_alt(c->t->map, c->t->kind, alt);
+    long fi = field_of_alt(c, alt);
     if (fi >= 0 && c->t->kind->fields[fi].type == TN_T_LIST) {
         int rc = as_list(out, c->arena);
         if (rc != TENET_OK)
@@ -285,7 +353,12 @@ int tn_request_judge(tn_run *run, const tn_request *r) {
     s.span = r->span;
     s.path = r->path;
     s.note = r->note;
-    lookup_ctx lk = {r, t, run->arena};
+    size_t *sigs = tn_arena_alloc(run->arena, (r->nparams ? r->nparams : 1) * sizeof *sigs);
+    if (!sigs)
+        return TENET_ENOMEM;
+    for (size_t i = 0; i < r->nparams; i++)
+        sigs[i] = name_sig(r->params[i].name, strlen(r->params[i].name));
+    lookup_ctx lk = {r, t, run->arena, sigs, 0};
     int rc = tn_subject_fill(&s, t->kind, t->map, req_lookup, &lk, run->arena,
                              run->eval ? run->eval->match_data : NULL);
     if (rc != TENET_OK)
@@ -312,8 +385,9 @@ int tn_request_check_names(tn_run *run, tn_request *r, tenet_severity sev) {
         return TENET_OK; /* the pack lists no parameters: nothing to check against */
     for (size_t i = 0; i < r->nparams; i++) {
         tn_req_param *p = &r->params[i];
-        if (p->checked || tn_request_is_protocol_key(p->name, strlen(p->name)) ||
-            tn_request_is_valid(t, p->name) || tn_request_is_mapped(t, p->name))
+        if (p->checked || tn_request_is_valid(t, p->name) ||
+            tn_request_is_protocol_key(p->name, strlen(p->name)) ||
+            tn_request_is_mapped(t, p->name))
             continue;
         p->checked = true;
         const char *near = tn_request_suggest_for(r, p->name, t->op->params, t->op->nparams);

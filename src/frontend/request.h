@@ -62,13 +62,14 @@ typedef struct tn_request {
 } tn_request;
 
 /* Line index of a text, for turning byte offsets into spans. Columns count
- * code points; the last position is remembered so that walking forward
- * along a long line stays linear. */
+ * code points (bytes, when the text is all ASCII); the last position is
+ * remembered so that walking forward along a long line stays linear. */
 typedef struct tn_textpos {
     const char *text;
     size_t len;
     size_t *lines; /* start offset of each line */
     size_t nlines;
+    bool ascii;
     size_t last_line, last_off; /* the last position located */
     uint32_t last_col;
 } tn_textpos;

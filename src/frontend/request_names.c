@@ -3,7 +3,6 @@
  * kebab-case, CloudTrail camelCase), suggestions for misspelt ones, and the
  * region of an endpoint host. */
 #include "frontend/request.h"
-#include "util/buf.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -91,8 +90,9 @@ bool tn_request_is_mapped(const tn_req_target *t, const char *name) {
 bool tn_request_is_valid(const tn_req_target *t, const char *name) {
     if (!t->op || t->op->nparams == 0)
         return true;
+    /* The first byte rules out nearly every name without a call. */
     for (size_t i = 0; i < t->op->nparams; i++)
-        if (strcmp(t->op->params[i], name) == 0)
+        if (t->op->params[i][0] == name[0] && strcmp(t->op->params[i], name) == 0)
             return true;
     return false;
 }
@@ -102,24 +102,28 @@ long tn_request_names(const tn_req_target *t, tn_arena *arena, const char ***out
     for (size_t i = 0; t->map && t->map->fields && i < t->kind->nfields; i++)
         cap += t->map->fields[i].nalts;
     const char **v = tn_arena_alloc(arena, cap * sizeof *v);
-    if (!v)
+    size_t *lens = tn_arena_alloc(arena, cap * sizeof *lens); /* for the duplicate checks */
+    if (!v || !lens)
         return -1;
     size_t n = 0;
-    for (size_t i = 0; t->op && i < t->op->nparams; i++)
+    for (size_t i = 0; t->op && i < t->op->nparams; i++) {
+        lens[n] = strlen(t->op->params[i]);
         v[n++] = t->op->params[i];
+    }
     for (size_t i = 0; t->map && t->map->fields && i < t->kind->nfields; i++) {
         for (size_t a = 0; a < t->map->fields[i].nalts; a++) {
             const tn_mapping_alt *alt = &t->map->fields[i].alts[a];
             if (alt->root || alt->nsegs == 0 || !alt->segs[0].key)
                 continue;
+            size_t kl = alt->segs[0].key_len;
             bool dup = false;
             for (size_t j = 0; j < n && !dup; j++)
-                dup = strlen(v[j]) == alt->segs[0].key_len &&
-                      memcmp(v[j], alt->segs[0].key, alt->segs[0].key_len) == 0;
+                dup = lens[j] == kl && memcmp(v[j], alt->segs[0].key, kl) == 0;
             if (dup)
                 continue;
-            if (!(v[n] = tn_arena_strndup(arena, alt->segs[0].key, alt->segs[0].key_len)))
+            if (!(v[n] = tn_arena_strndup(arena, alt->segs[0].key, kl)))
                 return -1;
+            lens[n] = strlen(v[n]); /* kl, unless the key holds a NUL */
             n++;
         }
     }
@@ -128,29 +132,51 @@ long tn_request_names(const tn_req_target *t, tn_arena *arena, const char ***out
 }
 
 bool tn_request_is_protocol_key(const char *name, size_t len) {
-    static const char *const keys[] = {"Action",          "Version",       "SignatureVersion",
-                                       "SignatureMethod", "Timestamp",     "Signature",
-                                       "AWSAccessKeyId",  "SecurityToken", "Expires"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strlen(keys[i]) == len && memcmp(keys[i], name, len) == 0)
-            return true;
     static const char amz[] = "x-amz-";
-    if (len < sizeof amz - 1)
-        return false;
-    for (size_t i = 0; i < sizeof amz - 1; i++)
-        if (lower(name[i]) != amz[i])
-            return false;
-    return true;
+    if (len >= sizeof amz - 1 && lower(name[0]) == 'x') {
+        size_t i = 1;
+        while (i < sizeof amz - 1 && lower(name[i]) == amz[i])
+            i++;
+        if (i == sizeof amz - 1)
+            return true;
+    }
+    /* Action, Version, SignatureVersion, SignatureMethod, Timestamp,
+     * Signature, AWSAccessKeyId, SecurityToken, Expires: by length. */
+    const char *k1 = NULL, *k2 = NULL;
+    switch (len) {
+    case 6: k1 = "Action"; break;
+    case 7:
+        k1 = "Version";
+        k2 = "Expires";
+        break;
+    case 9:
+        k1 = "Timestamp";
+        k2 = "Signature";
+        break;
+    case 13: k1 = "SecurityToken"; break;
+    case 14: k1 = "AWSAccessKeyId"; break;
+    case 15: k1 = "SignatureMethod"; break;
+    case 16: k1 = "SignatureVersion"; break;
+    default: return false;
+    }
+    return memcmp(name, k1, len) == 0 || (k2 && memcmp(name, k2, len) == 0);
 }
 
 /* botocore's xform_name: a trailing run of capitals plus 's' ("AZs", "ARNs")
  * becomes its own lower-case word, then (.)([A-Z][a-z]+) and
- * ([a-z0-9])([A-Z]) are split, non-overlapping, left to right. */
+ * ([a-z0-9])([A-Z]) are split, non-overlapping, left to right. Each step
+ * at most doubles the length, so three buffers of known size do (on the
+ * stack for names of ordinary length). */
 const char *tn_request_kebab(const char *name, tn_arena *arena) {
     size_t n = strlen(name);
     if (memchr(name, '-', n))
         return tn_arena_strdup(arena, name);
-    tn_buf a = {0}, b = {0};
+    char stack[512];
+    size_t need = 7 * (n + 2); /* a: n + 2, b: 2 (n + 2), c: 4 (n + 2) */
+    char *a = need <= sizeof stack ? stack : tn_arena_alloc(arena, need);
+    if (!a)
+        return NULL;
+    char *b = a + (n + 2), *c = b + 2 * (n + 2);
     size_t cut = n;
     if (n >= 3 && name[n - 1] == 's') {
         size_t k = n - 1;
@@ -159,48 +185,45 @@ const char *tn_request_kebab(const char *name, tn_arena *arena) {
         if (n - 1 - k >= 2)
             cut = k;
     }
-    tn_buf_put(&a, name, cut);
+    size_t la = cut;
+    memcpy(a, name, cut);
     if (cut < n) {
-        tn_buf_putc(&a, '-');
+        a[la++] = '-';
         for (size_t i = cut; i < n; i++)
-            tn_buf_putc(&a, lower(name[i]));
+            a[la++] = lower(name[i]);
     }
-    const char *s = a.ptr ? a.ptr : "";
-    size_t len = a.size, p = 0;
-    while (p < len) { /* (.)([A-Z][a-z]+) */
+    size_t lb = 0, p = 0;
+    while (p < la) { /* (.)([A-Z][a-z]+) */
         size_t i = p;
-        while (i + 2 < len && !(upper(s[i + 1]) && s[i + 2] >= 'a' && s[i + 2] <= 'z'))
+        while (i + 2 < la && !(upper(a[i + 1]) && a[i + 2] >= 'a' && a[i + 2] <= 'z'))
             i++;
-        if (i + 2 >= len) {
-            tn_buf_put(&b, s + p, len - p);
+        if (i + 2 >= la) {
+            memcpy(b + lb, a + p, la - p);
+            lb += la - p;
             break;
         }
         size_t e = i + 2;
-        while (e < len && s[e] >= 'a' && s[e] <= 'z')
+        while (e < la && a[e] >= 'a' && a[e] <= 'z')
             e++;
-        tn_buf_put(&b, s + p, i + 1 - p);
-        tn_buf_putc(&b, '-');
-        tn_buf_put(&b, s + i + 1, e - i - 1);
+        memcpy(b + lb, a + p, i + 1 - p);
+        lb += i + 1 - p;
+        b[lb++] = '-';
+        memcpy(b + lb, a + i + 1, e - i - 1);
+        lb += e - i - 1;
         p = e;
     }
-    a.size = 0;
-    s = b.ptr ? b.ptr : "";
-    len = b.size;
-    for (size_t i = 0; i < len; i++) { /* ([a-z0-9])([A-Z]) */
-        char c = s[i];
-        tn_buf_putc(&a, lower(c));
-        if (i + 1 < len && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) && upper(s[i + 1])) {
-            tn_buf_putc(&a, '-');
-            tn_buf_putc(&a, lower(s[i + 1]));
+    size_t lc = 0;
+    for (size_t i = 0; i < lb; i++) { /* ([a-z0-9])([A-Z]) */
+        char ch = b[i];
+        c[lc++] = lower(ch);
+        if (i + 1 < lb && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) &&
+            upper(b[i + 1])) {
+            c[lc++] = '-';
+            c[lc++] = lower(b[i + 1]);
             i++;
         }
     }
-    const char *out = NULL;
-    if (!tn_buf_failed(&a) && !tn_buf_failed(&b))
-        out = tn_arena_strndup(arena, a.ptr ? a.ptr : "", a.size);
-    tn_buf_free(&a);
-    tn_buf_free(&b);
-    return out;
+    return tn_arena_strndup(arena, c, lc);
 }
 
 #define MAXNAME 128

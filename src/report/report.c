@@ -17,9 +17,10 @@ int tenet_report_new(tenet_report **out) {
     if (!out)
         return TENET_EINVAL;
     *out = NULL;
-    tenet_report *r = tn_calloc(1, sizeof *r);
+    tenet_report *r = tn_malloc(sizeof *r); /* cheaper than calloc here, per check */
     if (!r)
         return TENET_ENOMEM;
+    memset(r, 0, sizeof *r);
     tn_arena_init(&r->arena);
     *out = r;
     return TENET_OK;
@@ -75,43 +76,107 @@ int tn_report_set_regions(tenet_report *r, size_t file_index, const char *const 
                           size_t n) {
     if (!r || file_index >= r->files.n)
         return TENET_EINVAL;
-    tn_buf b = {0};
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            tn_buf_putc(&b, ',');
-        tn_buf_puts(&b, regions[i]);
-    }
-    char *joined = n && !tn_buf_failed(&b) ? tn_arena_strndup(&r->arena, b.ptr, b.size) : NULL;
-    tn_buf_free(&b);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(regions[i]) + 1;
+    char *joined = n ? tn_arena_alloc(&r->arena, len) : NULL; /* commas and the NUL */
     if (n && !joined)
         return TENET_ENOMEM;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(regions[i]);
+        if (i)
+            joined[at++] = ',';
+        memcpy(joined + at, regions[i], k);
+        at += k;
+    }
+    if (joined)
+        joined[at] = '\0';
     r->files.v[file_index].regions = joined;
     return TENET_OK;
 }
 
+/* Dedupe keys are built from parts, on the stack when they fit (most are
+ * looked up and found, or looked up once): no printf, and an arena copy
+ * only of the keys that are kept. */
+typedef struct key_part {
+    const void *p;
+    size_t n;
+} key_part;
+
+#define KEY_STACK 256
+
+static char *key_join(tenet_report *r, char stack[KEY_STACK], const key_part *parts, size_t n,
+                      size_t *len_out) {
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += parts[i].n;
+    char *k = len <= KEY_STACK ? stack : tn_arena_alloc(&r->arena, len);
+    if (!k)
+        return NULL;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].n)
+            memcpy(k + at, parts[i].p, parts[i].n);
+        at += parts[i].n;
+    }
+    *len_out = len;
+    return k;
+}
+
+/* The key to store in the map: a copy when it was built on the stack. */
+static const char *key_keep(tenet_report *r, const char *stack, const char *k, size_t len) {
+    if (k != stack)
+        return k;
+    char *c = tn_arena_alloc(&r->arena, len ? len : 1);
+    if (c && len)
+        memcpy(c, k, len);
+    return c;
+}
+
+#define KP(s) {(s), strlen(s)}
+
 int tn_report_note_subject(tenet_report *r, const char *name, const tn_span *span) {
     /* Lives in the dedupe map (cleared per file); the leading \x1e keeps
      * these keys apart from diagnostic keys, which start with a rule id. */
-    char *key = tn_arena_sprintf(&r->arena, "\x1esubject\x1f%s\x1f%u:%u", name ? name : "",
-                                 span ? (unsigned)span->line : 0u, span ? (unsigned)span->col : 0u);
+    uint32_t pos[2] = {span ? span->line : 0u, span ? span->col : 0u};
+    key_part parts[] = {{"\x1esubject\x1f", 9}, KP(name ? name : ""), {pos, sizeof pos}};
+    char stack[KEY_STACK];
+    size_t len;
+    char *key = key_join(r, stack, parts, sizeof parts / sizeof parts[0], &len);
     if (!key)
         return TENET_ENOMEM;
-    size_t len = strlen(key);
     if (tn_strmap_get(&r->dedupe, key, len))
         return 0;
-    if (tn_strmap_put(&r->dedupe, key, len, (void *)(uintptr_t)1) < 0)
+    const char *kept = key_keep(r, stack, key, len);
+    if (!kept || tn_strmap_put(&r->dedupe, kept, len, (void *)(uintptr_t)1) < 0)
         return TENET_ENOMEM;
     return 1;
 }
 
-/* The identity of a diagnostic within one file: what it says and where. */
-static char *dedupe_key(tenet_report *r, const tn_diag *d) {
+/* The identity of a diagnostic within one file is what it says and where.
+ * The map is keyed without the message (short keys hash faster); the first
+ * diagnostic under such a key owns it, and the others, whose messages
+ * differ, go under the full key, which starts with \x1d. */
+static char *dedupe_key(tenet_report *r, const tn_diag *d, bool full, char stack[KEY_STACK],
+                        size_t *len) {
     tn_span z = {0};
     const tn_span *s = d->has_span ? &d->span : &z;
-    return tn_arena_sprintf(&r->arena, "%s\x1f%s\x1f%u:%u:%u:%u\x1f%s\x1f%s", d->rule ? d->rule : "",
-                            d->verdict ? d->verdict : "", (unsigned)s->line, (unsigned)s->col,
-                            (unsigned)s->end_line, (unsigned)s->end_col,
-                            d->message ? d->message : "", d->subject ? d->subject : "");
+    uint32_t pos[4] = {s->line, s->col, s->end_line, s->end_col};
+    key_part parts[] = {{"\x1d", full ? 1 : 0},
+                        KP(d->rule ? d->rule : ""),
+                        {"\x1f", 1},
+                        KP(d->verdict ? d->verdict : ""),
+                        {"\x1f", 1},
+                        {pos, sizeof pos},
+                        KP(d->subject ? d->subject : ""),
+                        {"\x1f", full ? 1 : 0},
+                        KP(full && d->message ? d->message : "")};
+    return key_join(r, stack, parts, sizeof parts / sizeof parts[0], len);
+}
+
+static bool same_message(const char *a, const char *b) {
+    return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 /* Whether comma-separated `list` contains `item`. */
@@ -153,77 +218,164 @@ static int merge_region(tenet_report *r, tn_diag *into, const char *region) {
 int tn_report_add(tenet_report *r, const tn_diag *d) {
     if (!r || !d || r->files.n == 0)
         return TENET_EINVAL;
-    char *key = dedupe_key(r, d);
+    char stack[KEY_STACK];
+    size_t key_len;
+    char *key = dedupe_key(r, d, false, stack, &key_len);
     if (!key)
         return TENET_ENOMEM;
-    size_t key_len = strlen(key);
     uintptr_t found = (uintptr_t)tn_strmap_get(&r->dedupe, key, key_len);
-    if (found)
+    if (found && same_message(r->diags.v[found - 1].message, d->message))
         return merge_region(r, &r->diags.v[found - 1], d->region);
+    if (found) { /* the short key is taken by another message */
+        if (!(key = dedupe_key(r, d, true, stack, &key_len)))
+            return TENET_ENOMEM;
+        if ((found = (uintptr_t)tn_strmap_get(&r->dedupe, key, key_len)) != 0)
+            return merge_region(r, &r->diags.v[found - 1], d->region);
+    }
 
     tn_diag c = *d;
     c.file_index = r->files.n - 1;
     if (!c.has_span)
         memset(&c.span, 0, sizeof c.span);
-    int bad = copy_str(r, d->rule, &c.rule) | copy_str(r, d->verdict, &c.verdict) |
-              copy_str(r, d->message, &c.message) | copy_str(r, d->fix, &c.fix) |
-              copy_str(r, d->reason, &c.reason) | copy_str(r, d->path, &c.path) |
-              copy_str(r, d->subject, &c.subject) | copy_str(r, d->kind, &c.kind) |
-              copy_str(r, d->operation, &c.operation) | copy_str(r, d->region, &c.region) |
-              copy_str(r, d->scenario, &c.scenario) | copy_str(r, d->source, &c.source) |
-              copy_str(r, d->suppression, &c.suppression);
-    if (bad)
+    /* Every string copied, into one block. */
+    const char **field[] = {&c.rule,    &c.verdict,   &c.message,  &c.fix,    &c.reason,
+                            &c.path,    &c.subject,   &c.kind,     &c.region, &c.scenario,
+                            &c.source,  &c.operation, &c.suppression};
+    enum { NFIELDS = sizeof field / sizeof field[0] };
+    size_t len[NFIELDS], total = 0;
+    for (size_t i = 0; i < NFIELDS; i++) {
+        len[i] = *field[i] ? strlen(*field[i]) + 1 : 0;
+        total += len[i];
+    }
+    char *block = tn_arena_alloc(&r->arena, total);
+    if (!block)
         return TENET_ENOMEM;
+    for (size_t i = 0; i < NFIELDS; i++) {
+        if (*field[i]) {
+            *field[i] = memcpy(block, *field[i], len[i]);
+            block += len[i];
+        }
+    }
     /* `regions` always lists every region, starting with `region`. */
     c.regions = c.region;
     if (d->regions && d->region && strcmp(d->regions, d->region) != 0 &&
         copy_str(r, d->regions, &c.regions) < 0)
         return TENET_ENOMEM;
-    if (TN_VEC_PUSH(r->diags, c) < 0)
+    const char *kept = key_keep(r, stack, key, key_len);
+    if (!kept || TN_VEC_PUSH(r->diags, c) < 0)
         return TENET_ENOMEM;
-    if (tn_strmap_put(&r->dedupe, key, key_len, (void *)(uintptr_t)r->diags.n) < 0) {
+    if (tn_strmap_put(&r->dedupe, kept, key_len, (void *)(uintptr_t)r->diags.n) < 0) {
         r->diags.n--;
         return TENET_ENOMEM;
     }
     return TENET_OK;
 }
 
+/* The rules recorded for one subject name in the file being checked,
+ * sorted by id; found through the dedupe map, so that a subject judged
+ * again (in another region) costs one lookup and a search per rule. */
+typedef struct judged_set {
+    const char *subject; /* the report's copy */
+    const char **ids;    /* the report's copies */
+    size_t n, cap;
+} judged_set;
+
+/* Index of `id` in the set, or where it belongs (*found false). */
+static size_t judged_find(const judged_set *js, const char *id, bool *found) {
+    *found = false;
+    /* Rules come in ruleset order, which usually sorts: try the end first. */
+    if (js->n == 0 || strcmp(js->ids[js->n - 1], id) < 0)
+        return js->n;
+    size_t lo = 0, hi = js->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(js->ids[mid], id);
+        if (c == 0) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static judged_set *judged_set_of(tenet_report *r, const char *subject) {
+    key_part parts[] = {{"\x1ejudged\x1f", 8}, KP(subject ? subject : "")};
+    char stack[KEY_STACK];
+    size_t len;
+    char *key = key_join(r, stack, parts, sizeof parts / sizeof parts[0], &len);
+    if (!key)
+        return NULL;
+    judged_set *js = tn_strmap_get(&r->dedupe, key, len);
+    if (js)
+        return js;
+    const char *kept = key_keep(r, stack, key, len);
+    js = tn_arena_calloc(&r->arena, 1, sizeof *js);
+    if (!kept || !js || copy_str(r, subject, &js->subject) < 0 ||
+        tn_strmap_put(&r->dedupe, kept, len, js) < 0)
+        return NULL;
+    return js;
+}
+
 int tn_report_add_judged(tenet_report *r, const char *subject, const char *const *rules,
                          size_t n) {
     if (!r || (!rules && n) || r->files.n == 0)
         return TENET_EINVAL;
-    const char *name = NULL; /* copied once, on the first new pair */
-    tn_buf key = {0};        /* looked up in scratch: repeats (regions) cost nothing */
-    int rc = TENET_OK;
-    for (size_t i = 0; i < n && rc == TENET_OK; i++) {
+    if (n == 0)
+        return TENET_OK;
+    judged_set *js = judged_set_of(r, subject);
+    if (!js || tn_vec_grow_((void **)&r->judged.v, &r->judged.cap, r->judged.n + n,
+                            sizeof *r->judged.v) != 0) /* one growth, not one per doubling */
+        return TENET_ENOMEM;
+    /* NULL and "" share the set; each pair keeps the name it was given. */
+    const char *name = js->subject;
+    if ((subject == NULL) != (name == NULL) && copy_str(r, subject, &name) < 0)
+        return TENET_ENOMEM;
+    /* A subject's first judgement records every rule: the ids are copied
+     * into one block (a duplicate among them wastes its few bytes). */
+    char *block = NULL;
+    if (js->n == 0) {
+        size_t total = 0;
+        for (size_t i = 0; i < n; i++)
+            total += rules[i] ? strlen(rules[i]) + 1 : 0;
+        if (!(block = tn_arena_alloc(&r->arena, total)))
+            return TENET_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
         if (!rules[i])
             continue;
-        /* In the per-file dedupe map; \x1e keeps the keys apart from rule ids. */
-        key.size = 0;
-        tn_buf_printf(&key, "\x1ejudged\x1f%s\x1f%s", subject ? subject : "", rules[i]);
-        if (tn_buf_failed(&key)) {
-            rc = TENET_ENOMEM;
-            break;
-        }
-        if (tn_strmap_get(&r->dedupe, key.ptr, key.size))
+        bool found;
+        size_t at = judged_find(js, rules[i], &found);
+        if (found)
             continue;
-        tn_judged j = {r->files.n - 1, NULL, NULL};
-        const char *stored = tn_arena_strndup(&r->arena, key.ptr, key.size);
-        if (!stored || (!name && subject && copy_str(r, subject, &name) < 0) ||
-            copy_str(r, rules[i], &j.rule) < 0) {
-            rc = TENET_ENOMEM;
-            break;
+        if (js->n == js->cap) {
+            size_t cap = js->cap ? js->cap * 2 : n > 16 ? n : 16;
+            const char **ids = tn_arena_alloc(&r->arena, cap * sizeof *ids);
+            if (!ids)
+                return TENET_ENOMEM;
+            if (js->n)
+                memcpy(ids, js->ids, js->n * sizeof *ids);
+            js->ids = ids;
+            js->cap = cap;
         }
-        j.subject = name;
-        if (TN_VEC_PUSH(r->judged, j) < 0) {
-            rc = TENET_ENOMEM;
-        } else if (tn_strmap_put(&r->dedupe, stored, key.size, (void *)(uintptr_t)1) < 0) {
-            r->judged.n--;
-            rc = TENET_ENOMEM;
+        tn_judged j = {r->files.n - 1, name, NULL};
+        if (block) {
+            size_t len = strlen(rules[i]) + 1;
+            j.rule = memcpy(block, rules[i], len);
+            block += len;
+        } else if (copy_str(r, rules[i], &j.rule) < 0) {
+            return TENET_ENOMEM;
         }
+        r->judged.v[r->judged.n++] = j; /* room reserved above */
+        if (at < js->n)
+            memmove(js->ids + at + 1, js->ids + at, (js->n - at) * sizeof *js->ids);
+        js->ids[at] = j.rule;
+        js->n++;
     }
-    tn_buf_free(&key);
-    return rc;
+    return TENET_OK;
 }
 
 int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err) {
@@ -296,7 +448,8 @@ static void keep_lines(tenet_report *r, size_t file_index) {
         want += r->errors.v[i].file_index == file_index && r->errors.v[i].line;
     if (want == 0)
         return;
-    uint32_t *nos = tn_malloc(want * sizeof *nos);
+    uint32_t few[64]; /* most checks cite a few lines */
+    uint32_t *nos = want <= 64 ? few : tn_malloc(want * sizeof *nos);
     if (!nos)
         return;
     size_t k = 0;
@@ -313,7 +466,8 @@ static void keep_lines(tenet_report *r, size_t file_index) {
             nos[uniq++] = nos[i];
     tn_report_line *lines = tn_arena_calloc(&r->arena, uniq, sizeof *lines);
     if (!lines) {
-        tn_free(nos);
+        if (nos != few)
+            tn_free(nos);
         return;
     }
     const char *p = f->text, *end = f->text + f->len;
@@ -340,7 +494,8 @@ static void keep_lines(tenet_report *r, size_t file_index) {
         lines[n].text = copy;
         n++;
     }
-    tn_free(nos);
+    if (nos != few)
+        tn_free(nos);
     f->lines = lines;
     f->nlines = n;
 }
