@@ -350,6 +350,8 @@ static bool numeric(const char *s, size_t n) {
 }
 
 #define MAX_STACK_PARTS 16
+/* Parts of a parameter key (A.B.1.C) read at most; real keys have a few. */
+#define MAX_KEY_PARTS 64
 
 /* Adds one decoded key=value. TENET_OK (also when the key is skipped) or
  * TENET_ENOMEM. */
@@ -546,6 +548,19 @@ static int segment(qparse *qp, size_t a, size_t b) {
     }
     if (tn_request_is_protocol_key(key, klen))
         return TENET_OK;
+    size_t parts = 1;
+    for (const char *d = key; (d = memchr(d, '.', klen - (size_t)(d - key))) != NULL; d++)
+        parts++;
+    if (parts > MAX_KEY_PARTS) {
+        /* No real parameter nests this deep; building the tree for such a
+         * key would cost memory and recursion in proportion to it. */
+        tn_span sp = tn_textpos_span(qp->tp, a, ke);
+        return tn_request_add_note(qp->req, qp->arena, TENET_SEVERITY_WARNING,
+                                   "malformed-parameter", &sp,
+                                   "parameter key has %zu parts; at most %d are read, so it is "
+                                   "ignored",
+                                   parts, MAX_KEY_PARTS);
+    }
     char *val = decode(qp, vs, b - vs, &vlen);
     tn_span ks = tn_textpos_span(qp->tp, a, ke);
     tn_value v;

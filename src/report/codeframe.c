@@ -131,6 +131,38 @@ void tn_codeframe(tn_buf *out, const char *line, size_t len, uint32_t line_no, u
     if (end_col && end_col <= col)
         end_col = col + 1; /* an empty range still gets one caret */
 
+    /* A very long line (minified JSON) is framed from a window of bytes
+     * around the caret: each frame then costs the window, not the line, so
+     * thousands of diagnostics on one line stay linear. */
+    bool clipped_left = false, clipped_right = false;
+    if (line && len > TN_FRAME_MAX_SCAN) {
+        size_t at = 0;
+        uint32_t cp = 1;
+        while (at < len && cp < col) { /* code points are counted as the loaders count them */
+            at++;
+            while (at < len && ((unsigned char)line[at] & 0xC0) == 0x80)
+                at++;
+            cp++;
+        }
+        size_t from = at > TN_FRAME_MAX_SCAN / 4 ? at - TN_FRAME_MAX_SCAN / 4 : 0;
+        while (from > 0 && ((unsigned char)line[from] & 0xC0) == 0x80)
+            from--;
+        size_t to = at + TN_FRAME_MAX_SCAN / 2 < len ? at + TN_FRAME_MAX_SCAN / 2 : len;
+        while (to < len && ((unsigned char)line[to] & 0xC0) == 0x80)
+            to++;
+        uint32_t before = 0; /* code points in [from, at) */
+        for (size_t i = from; i < at; i++)
+            before += ((unsigned char)line[i] & 0xC0) != 0x80;
+        uint32_t shift = cp - 1 - before; /* code points left of the window */
+        col -= shift;
+        if (end_col)
+            end_col = end_col - shift;
+        clipped_left = from > 0;
+        clipped_right = to < len;
+        line += from;
+        len = to - from;
+    }
+
     measure m = measure_line(line, len, col, end_col);
     size_t total = m.width > m.ce ? m.width : m.ce;
     size_t ws = 0, we = total;
@@ -144,7 +176,7 @@ void tn_codeframe(tn_buf *out, const char *line, size_t len, uint32_t line_no, u
             ws = total > budget ? total - budget : 0;
         }
     }
-    bool cut_left = ws > 0, cut_right = we < m.width;
+    bool cut_left = ws > 0 || clipped_left, cut_right = we < m.width || clipped_right;
 
     /* Empty bar, then the text. */
     put_gutter(out, gutter, 0, st);

@@ -24,6 +24,9 @@ typedef struct tn_frame_style {
 
 /* Frames longer than this many display columns are cut around the caret. */
 #define TN_FRAME_MAX_COLUMNS 120
+/* Lines longer than this many bytes are framed from a window around the
+ * caret (the frame shows at most TN_FRAME_MAX_COLUMNS anyway). */
+#define TN_FRAME_MAX_SCAN 4096
 
 /* Number of decimal digits of `line` (the gutter width). */
 size_t tn_frame_gutter_width(uint32_t line);

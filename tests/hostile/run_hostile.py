@@ -126,6 +126,17 @@ CASES = [
     ("endless-input", {}, ["check", "/dev/zero"], 2,
      [r"/dev/zero: error: input is larger than the limit of 67108864 bytes"]),
     # --- size ---
+    ("query-key-20000-parts", {"q.txt": lambda: "Action=CreateReplicationGroup&Engine=redis&"
+                                + "Tags" + ".1" * 20000 + "=x\n"},
+     ["check", "--input-format", "api-query", "--region", "us-east-1", "q.txt"], (0, 1),
+     [r"q\.txt:1:\d+: warning: parameter key has 20001 parts; at most 64 are read"]),
+    ("one-long-line-many-diagnostics",
+     {"t.json": lambda: json.dumps({"Resources": {"C%04d" % i: {
+         "Type": "AWS::ElastiCache::ReplicationGroup", "Properties": {
+             "Engine": "redis", "EngineVersion": "3.2.10", "CacheNodeType": "cache.t4g.micro",
+             "AtRestEncryptionEnabled": True, "ReplicationGroupDescription": "d" * 20}}
+         for i in range(3000)}}, separators=(",", ":"))},
+     ["check", "--region", "us-east-1", "t.json"], 1, [r"t\.json:1:\d+: error: .*\[EC-AR-"]),
     ("scalar-20mb", {"big.yaml": lambda: GROUP + "      Description: " + "x" * (20 << 20) + "\n"},
      ["check", "big.yaml"], 2, [r"big\.yaml:9:20: error: scalar too large \(limit 16777216\)"]),
     ("scalar-20mb-json", {"big.json": lambda: '{"Resources": {"A": {"Description": "'
