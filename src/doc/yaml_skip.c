@@ -144,7 +144,7 @@ static int skip_end(tn_yaml_builder *b, size_t i) {
     tn_yaml_rec *r = &b->skip.log.v[i];
     r->block = b->skip.log.v[f.start].block;
     r->u.last = f.last;
-    if (f.map) {
+    if (f.map && f.n >= 2) { /* (an empty mapping has no keys, and maybe no key vector) */
         skip_keys sk = {b, b->skip.keys.v + f.first};
         int dup = tn_doc_key_repeats(f.n / 2, skip_key, stop_at_repeat, &sk);
         if (dup != 0) /* the note must stay */
