@@ -632,7 +632,7 @@ static int parse_one(qparse *qp, size_t p, size_t e) {
     return TENET_OK;
 }
 
-/* "CreateReplicationGroup my-classic-rg": the operation and its first *Id. */
+/* "CreateWidget my-widget": the operation and its first *Id. */
 static const char *request_name(const tn_request *r, tn_arena *arena) {
     for (size_t i = 0; i < r->nparams; i++) {
         const tn_req_param *p = &r->params[i];

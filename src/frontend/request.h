@@ -89,8 +89,8 @@ int tn_request_add_note(tn_request *r, tn_arena *arena, tenet_severity sev, cons
 tn_req_param *tn_request_param(const tn_request *r, const char *name, size_t len);
 
 /* Finds the kind whose api mapping has operation `name`, compared ignoring
- * case, '-' and '_' (so "create-replication-group" finds
- * CreateReplicationGroup). When `service` is given, a mapping that declares
+ * case, '-' and '_' (so "create-widget-group" finds
+ * CreateWidgetGroup). When `service` is given, a mapping that declares
  * another service does not match. */
 bool tn_request_find_op(const tenet_ruleset *rs, const char *name, size_t len, const char *service,
                         tn_req_target *out);

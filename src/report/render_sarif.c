@@ -74,7 +74,7 @@ static void collect_rules(sarif_ctx *c) {
     }
 }
 
-/* "At-rest encryption needs 3.2.6" → "AtRestEncryptionNeeds326": the
+/* "Storage encryption needs 3.2.6" → "StorageEncryptionNeeds326": the
  * one-identifier friendly name SARIF suggests. */
 static void put_pascal(tn_buf *b, const char *s) {
     bool start = true;
