@@ -138,7 +138,7 @@ typedef struct tenet_diagnostic {
     const char *reason;    /* for "unknown": why the value could not be resolved */
     const char *file;
     uint32_t line, column, end_line, end_column;
-    const char *path;      /* document path, e.g. Resources.Cache.Properties.EngineVersion */
+    const char *path;      /* document path, e.g. Resources.Db.Properties.EngineVersion */
     const char *subject;   /* logical id, Terraform address or request action */
     const char *kind;      /* canonical kind */
     const char *operation; /* create | update | replace | delete */

@@ -334,7 +334,7 @@ static void put_tf_path(tn_buf *b, const tn_node *path) {
     }
 }
 
-/* "replaced because at_rest_encryption_enabled cannot be updated
+/* "replaced because storage_encrypted cannot be updated
  * (replace_because_cannot_update)", plus "moved from ..." for moved blocks. */
 static int make_note(tn_tfplan *p, tn_subject *s, const tn_node *rcn, const tn_node *change) {
     const char *reason = str_field(rcn, "action_reason");

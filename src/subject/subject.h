@@ -35,7 +35,7 @@ struct tn_value {
     bool has_span;
     tn_span span;           /* where the value (or the reference that produced it) is written */
     const char *file;       /* file the span refers to; NULL = the subject's file */
-    const char *path;       /* document path, e.g. Resources.Cache.Properties.EngineVersion */
+    const char *path;       /* document path, e.g. Resources.Db.Properties.EngineVersion */
     const char *reason;     /* UNKNOWN: why, e.g. "parameter Version has no default" */
     const char *provenance; /* e.g. "Parameters.NodeType Default", "--param", "default" */
     const char *text;       /* scalars: display/raw text, NUL-terminated (bools "true"/"false") */
