@@ -392,3 +392,22 @@ int tn_run_note(tn_run *run, tenet_severity sev, const char *code, const tn_span
     d.subject = subject;
     return tn_report_add(run->report, &d);
 }
+
+int tn_run_judge_regions(tn_run *run, tn_subject *s) {
+    tn_subject *one = s;
+    if (s->region || run->nregions == 0)
+        return tn_run_judge(run, &one, 1);
+    size_t counted = run->subjects;
+    for (size_t r = 0; r < run->nregions; r++) {
+        tn_subject v = *s;
+        tn_subject *vp = &v;
+        v.region = run->regions[r];
+        v.region_reason = NULL;
+        int rc = tn_run_judge(run, &vp, 1);
+        if (rc < 0)
+            return rc;
+    }
+    if (run->subjects > counted + 1)
+        run->subjects = counted + 1;
+    return TENET_OK;
+}

@@ -124,6 +124,8 @@ typedef struct tn_doc_pruner {
  * completed pairs (the last of duplicates wins, as in lookups), or NULL. */
 const tn_node *tn_doc_level_key(const tn_doc_level *lv);
 const tn_node *tn_doc_level_get(const tn_doc_level *lv, const char *key);
+/* Whether the key being loaded at mapping level `lv` is `word`. */
+bool tn_doc_level_key_is(const tn_doc_level *lv, const char *word);
 
 /* How to load, beyond the limits (tn_doc_parse_with). */
 typedef struct tn_doc_load {

@@ -65,3 +65,8 @@ const tn_node *tn_doc_level_get(const tn_doc_level *lv, const char *key) {
             return lv->kids[i - 1];
     return NULL;
 }
+
+bool tn_doc_level_key_is(const tn_doc_level *lv, const char *word) {
+    const tn_node *k = tn_doc_level_key(lv);
+    return k != NULL && tn_node_str_eq(k, word);
+}

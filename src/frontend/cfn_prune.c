@@ -14,11 +14,6 @@
 
 #include <string.h>
 
-static bool key_is(const tn_doc_level *lv, const char *word) {
-    const tn_node *k = tn_doc_level_key(lv);
-    return k != NULL && tn_node_str_eq(k, word);
-}
-
 static bool seg_is(const tn_path_seg *seg, const tn_node *key) {
     return seg->key != NULL && seg->key_len == key->len && memcmp(seg->key, key->str, key->len) == 0;
 }
@@ -88,13 +83,13 @@ bool tn_cfn_prune(void *ruleset, const tn_doc_level *lv, size_t depth) {
     if (rs == NULL || depth == 0 || depth > TN_CFN_PRUNE_DEPTH)
         return false;
     if (depth == 1) /* Metadata: unless it holds `tenet` (tn_cfn_prune_keep) */
-        return key_is(&lv[0], "Outputs") || key_is(&lv[0], "Rules") ||
-               key_is(&lv[0], "Metadata");
+        return tn_doc_level_key_is(&lv[0], "Outputs") || tn_doc_level_key_is(&lv[0], "Rules") ||
+               tn_doc_level_key_is(&lv[0], "Metadata");
     if (depth == 2) {
         const tn_node *k = tn_doc_level_key(&lv[1]);
-        return key_is(&lv[0], "Metadata") && k != NULL && !tn_node_str_eq(k, "tenet");
+        return tn_doc_level_key_is(&lv[0], "Metadata") && k != NULL && !tn_node_str_eq(k, "tenet");
     }
-    if (!key_is(&lv[0], "Resources") || lv[1].node->type != TN_NODE_MAP ||
+    if (!tn_doc_level_key_is(&lv[0], "Resources") || lv[1].node->type != TN_NODE_MAP ||
         lv[2].node->type != TN_NODE_MAP)
         return false;
     return drop_in_resource(rs, lv, depth);

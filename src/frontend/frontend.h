@@ -50,6 +50,9 @@ struct tn_run {
  * reported without a scenario; otherwise with the first variant's scenario
  * that produced it. Counts one subject. */
 int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n);
+/* Judges `s` once in its own region, or, when the input does not say,
+ * once per region asked for (run->regions), counted as one subject. */
+int tn_run_judge_regions(tn_run *run, tn_subject *s);
 
 /* A diagnostic from the frontend itself (rule id `code`, e.g.
  * "transform-not-expanded"), with verdict "note". `span` may be NULL. */

@@ -316,26 +316,6 @@ static int req_lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
     return 1;
 }
 
-static int judge_regions(tn_run *run, tn_subject *s) {
-    tn_subject *one = s;
-    if (s->region || run->nregions == 0)
-        return tn_run_judge(run, &one, 1);
-    /* One judgement per region asked for, counted as one subject. */
-    size_t counted = run->subjects;
-    for (size_t r = 0; r < run->nregions; r++) {
-        tn_subject v = *s;
-        tn_subject *vp = &v;
-        v.region = run->regions[r];
-        v.region_reason = NULL;
-        int rc = tn_run_judge(run, &vp, 1);
-        if (rc < 0)
-            return rc;
-    }
-    if (run->subjects > counted + 1)
-        run->subjects = counted + 1;
-    return TENET_OK;
-}
-
 int tn_request_judge(tn_run *run, const tn_request *r) {
     const tn_req_target *t = &r->target;
     if (!run || !r || !t->kind || !t->map || !t->op)
@@ -363,7 +343,7 @@ int tn_request_judge(tn_run *run, const tn_request *r) {
                              run->eval ? run->eval->match_data : NULL);
     if (rc != TENET_OK)
         return rc;
-    return judge_regions(run, &s);
+    return tn_run_judge_regions(run, &s);
 }
 
 /* ---- diagnostics ---- */

@@ -548,27 +548,6 @@ static int index_changes(tn_tfplan *p, const tn_node *changes) {
     return TENET_OK;
 }
 
-static int judge(tn_run *run, tn_subject *s) {
-    tn_subject *one = s;
-    if (s->region || run->nregions == 0)
-        return tn_run_judge(run, &one, 1);
-    /* The plan does not say: one judgement per requested region, counted as
-     * one subject. */
-    size_t counted = run->subjects;
-    for (size_t r = 0; r < run->nregions; r++) {
-        tn_subject v = *s;
-        tn_subject *vp = &v;
-        v.region = run->regions[r];
-        v.region_reason = NULL;
-        int st = tn_run_judge(run, &vp, 1);
-        if (st < 0)
-            return st;
-    }
-    if (run->subjects > counted + 1)
-        run->subjects = counted + 1;
-    return TENET_OK;
-}
-
 int tn_tfplan_run(tn_run *run) {
     const tn_node *root = run->doc ? run->doc->root : NULL;
     if (!root || root->type != TN_NODE_MAP)
@@ -602,7 +581,7 @@ int tn_tfplan_run(tn_run *run) {
             continue;
         if ((st = build(&p, rc, &s)) < 0 || !s)
             continue;
-        st = judge(run, s);
+        st = tn_run_judge_regions(run, s);
     }
     tn_strmap_free(&p.by_addr);
     tn_strmap_free(&p.by_base);

@@ -14,11 +14,6 @@
 
 #include <string.h>
 
-static bool key_is(const tn_doc_level *lv, const char *word) {
-    const tn_node *k = tn_doc_level_key(lv);
-    return k != NULL && tn_node_str_eq(k, word);
-}
-
 /* Whether `alt` may read something at or below path[0..n). */
 static bool touches(const tn_mapping_alt *alt, const tn_node *const *path, size_t n) {
     for (size_t i = 0; i < alt->nsegs && i < n; i++) {
@@ -85,16 +80,16 @@ bool tn_tfplan_prune(void *ruleset, const tn_doc_level *lv, size_t depth) {
     if (rs == NULL || depth == 0 || depth > TN_TFPLAN_PRUNE_DEPTH)
         return false;
     if (depth == 1)
-        return key_is(&lv[0], "planned_values") || key_is(&lv[0], "prior_state") ||
-               key_is(&lv[0], "resource_drift") || key_is(&lv[0], "output_changes") ||
-               key_is(&lv[0], "relevant_attributes") || key_is(&lv[0], "checks");
-    if (depth >= 3 && key_is(&lv[0], "resource_changes") && lv[1].node->type == TN_NODE_SEQ &&
+        return tn_doc_level_key_is(&lv[0], "planned_values") || tn_doc_level_key_is(&lv[0], "prior_state") ||
+               tn_doc_level_key_is(&lv[0], "resource_drift") || tn_doc_level_key_is(&lv[0], "output_changes") ||
+               tn_doc_level_key_is(&lv[0], "relevant_attributes") || tn_doc_level_key_is(&lv[0], "checks");
+    if (depth >= 3 && tn_doc_level_key_is(&lv[0], "resource_changes") && lv[1].node->type == TN_NODE_SEQ &&
         lv[2].node->type == TN_NODE_MAP)
         return drop_in_change(rs, lv, depth);
     /* configuration.root_module.resources[i].expressions of unmapped types */
-    if (depth == 5 && key_is(&lv[0], "configuration") && key_is(&lv[1], "root_module") &&
-        key_is(&lv[2], "resources") && lv[3].node->type == TN_NODE_SEQ &&
-        key_is(&lv[4], "expressions") && type_known(&lv[4])) {
+    if (depth == 5 && tn_doc_level_key_is(&lv[0], "configuration") && tn_doc_level_key_is(&lv[1], "root_module") &&
+        tn_doc_level_key_is(&lv[2], "resources") && lv[3].node->type == TN_NODE_SEQ &&
+        tn_doc_level_key_is(&lv[4], "expressions") && type_known(&lv[4])) {
         const tn_format_map *map = NULL;
         return kind_of(rs, &lv[4], &map) == NULL;
     }
