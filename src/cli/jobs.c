@@ -4,6 +4,7 @@
  * output never depends on scheduling. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/config.h"
+#include "cli/input.h"
 #include "cli/jobs.h"
 #include "cli/util.h"
 
@@ -27,6 +28,7 @@ typedef struct pool {
     slot *slots;
     atomic_size_t next;
     atomic_bool stop; /* a fatal error: every other input would fail alike */
+    bool map_inputs;  /* the SIGBUS guard is in place (cli/input.h) */
 } pool;
 
 static const char *display_name(const cli_input *in) {
@@ -35,18 +37,19 @@ static const char *display_name(const cli_input *in) {
 
 static bool is_fatal(int rc) { return rc == TENET_EINVAL || rc == TENET_ENOMEM; }
 
-static void check_one(const cli_check_job *job, const cli_input *in, slot *s) {
+static void check_one(const cli_check_job *job, bool map_inputs, const cli_input *in, slot *s) {
     if (in->error) {
         s->read_errno = in->error;
         return;
     }
-    char *data;
-    size_t len;
-    int e = cli_read_file_limit(in->path, job->opts->max_input_bytes, &data, &len);
+    cli_input_bytes bytes;
+    int e = cli_input_load(in->path, job->opts->max_input_bytes, map_inputs, &bytes);
     if (e) {
         s->read_errno = e;
         return;
     }
+    const char *data = bytes.data;
+    size_t len = bytes.len;
     if (in->walked || job->filter_named) {
         /* Files nobody asked for by name are checked only when recognised:
          * a directory holds much that is not a template, silently. */
@@ -55,7 +58,7 @@ static void check_one(const cli_check_job *job, const cli_input *in, slot *s) {
         if (rc != TENET_OK || !cli_walk_keeps(job->want, format)) {
             if (rc == TENET_ENOMEM)
                 s->rc = rc;
-            free(data);
+            cli_input_release(&bytes);
             return;
         }
     }
@@ -68,7 +71,7 @@ static void check_one(const cli_check_job *job, const cli_input *in, slot *s) {
         rc = tenet_check(s->report, job->rs, data, len, &opts, &s->err);
         free(match);
     }
-    free(data);
+    cli_input_release(&bytes);
     s->rc = rc;
 }
 
@@ -81,7 +84,7 @@ static void *worker(void *arg) {
         size_t i = atomic_fetch_add(&p->next, 1);
         if (i >= in->n)
             break;
-        check_one(p->job, &in->v[i], &p->slots[i]);
+        check_one(p->job, p->map_inputs, &in->v[i], &p->slots[i]);
         if (is_fatal(p->slots[i].rc))
             atomic_store(&p->stop, true);
     }
@@ -142,7 +145,7 @@ long cli_check_inputs(const cli_check_job *job, tenet_report *report) {
         cli_error("out of memory");
         return -1;
     }
-    pool p = {job, slots, 0, false};
+    pool p = {job, slots, 0, false, cli_input_guard() == 0};
     size_t threads = job->threads ? job->threads : 1;
     if (threads > in->n)
         threads = in->n;
