@@ -208,6 +208,24 @@ TENET_EXTERN(int) tenet_render_options_init(tenet_render_options *opts, unsigned
 TENET_EXTERN(int) tenet_report_render(const tenet_report *report, const tenet_render_options *opts,
                                       tenet_buf *out, tenet_error *err);
 
+/* Receives rendered output: `len` (never 0) bytes at `data`, borrowed for
+ * the call only (not NUL-terminated). Return 0 to go on; anything else
+ * stops the rendering. */
+typedef int (*tenet_write_fn)(void *ctx, const char *data, size_t len);
+
+/* Renders the report as tenet_report_render() does, but hands the output
+ * to `write` piece by piece, in order, instead of building it whole, so
+ * memory stays small however large the report is. The pieces (most of
+ * them 64 KiB or less) put together are exactly the bytes
+ * tenet_report_render() returns.
+ * `ctx` is passed to `write` as is; the library keeps neither after the
+ * call. Returns TENET_OK after the last piece; TENET_EIO when `write`
+ * returned non-zero (it is not called again); TENET_EINVAL for a NULL
+ * report or write or bad options (nothing written); TENET_ENOMEM. On a
+ * failure after the first piece the output written so far is incomplete. */
+TENET_EXTERN(int) tenet_report_write(const tenet_report *report, const tenet_render_options *opts,
+                                     tenet_write_fn write, void *ctx, tenet_error *err);
+
 TENET_END_DECL
 
 #endif

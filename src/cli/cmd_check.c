@@ -374,6 +374,94 @@ static size_t strip_summary(const char *text, size_t len)
     return end;
 }
 
+/* Where the rendered report goes, piece by piece. For --quiet text the
+ * end is held back: strip_summary() cuts within the last three line
+ * breaks, so everything before the third-to-last break seen so far can go
+ * out at once. */
+typedef struct report_out {
+    FILE *fp;
+    bool strip; /* drop the summary line at the end */
+    char *held;
+    size_t n, cap;
+    int error; /* errno of the write that failed; 0 = none failed */
+    bool oom;  /* nowhere to hold the end */
+} report_out;
+
+static bool out_emit(report_out *o, const char *data, size_t len)
+{
+    if (o->error)
+        return false;
+    errno = 0;
+    if (!cli_write(o->fp, data, len)) {
+        o->error = errno ? errno : EIO;
+        return false;
+    }
+    return true;
+}
+
+static bool out_hold(report_out *o, const char *data, size_t len)
+{
+    if (len > o->cap - o->n) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap - o->n < len) {
+            if (cap > SIZE_MAX / 2)
+                return false;
+            cap *= 2;
+        }
+        char *p = realloc(o->held, cap);
+        if (!p)
+            return false;
+        o->held = p;
+        o->cap = cap;
+    }
+    memcpy(o->held + o->n, data, len);
+    o->n += len;
+    return true;
+}
+
+/* Where the third-to-last line break of `s` is, or `len` if it has fewer. */
+static size_t third_last_break(const char *s, size_t len)
+{
+    size_t at = len, breaks = 0;
+    while (at > 0 && breaks < 3)
+        if (s[--at] == '\n')
+            breaks++;
+    return breaks == 3 ? at : len;
+}
+
+static int out_write(void *ctx, const char *data, size_t len)
+{
+    report_out *o = ctx;
+    if (!o->strip)
+        return out_emit(o, data, len) ? 0 : -1;
+    size_t cut = third_last_break(data, len);
+    if (cut < len) { /* what was held goes out, and this piece up to the cut */
+        if (!out_emit(o, o->held, o->n) || !out_emit(o, data, cut))
+            return -1;
+        o->n = 0;
+        data += cut;
+        len -= cut;
+    }
+    if (!out_hold(o, data, len)) {
+        o->oom = true;
+        return -1;
+    }
+    cut = third_last_break(o->held, o->n);
+    if (cut < o->n) {
+        if (!out_emit(o, o->held, cut))
+            return -1;
+        memmove(o->held, o->held + cut, o->n - cut);
+        o->n -= cut;
+    }
+    return 0;
+}
+
+/* Writes what is still held, minus the summary. */
+static bool out_finish(report_out *o)
+{
+    return !o->strip || out_emit(o, o->held, strip_summary(o->held, o->n));
+}
+
 /* Checks every path into `report`. Returns the number of inputs that could
  * not be read or judged, or -1 after a fatal error already printed. */
 static long check_all(const check_args *a, const tenet_ruleset *rs, tenet_report *report)
@@ -439,7 +527,7 @@ int cli_cmd_check(int argc, char **argv)
     }
     tenet_ruleset *rs = NULL;
     tenet_report *report = NULL;
-    tenet_buf out = {0};
+    report_out out = {stdout, a.quiet && a.format == TENET_FORMAT_TEXT, NULL, 0, 0, 0, false};
     rc = cli_config_load_ruleset(&a.config, a.rules.v, a.rules.n, &rs);
     if (rc)
         goto done;
@@ -460,16 +548,17 @@ int cli_cmd_check(int argc, char **argv)
     ro.base_dir = a.base_dir;
     ro.ruleset = rs; /* SARIF lists every rule, not only those that fired */
     tenet_error err = {0};
-    int st = tenet_report_render(report, &ro, &out, &err);
-    if (st != TENET_OK) {
+    int st = tenet_report_write(report, &ro, out_write, &out, &err);
+    if (out.oom) {
+        oom();
+        goto done;
+    }
+    if (st != TENET_OK && !out.error) {
         cli_error("cannot render the report: %s", err.message[0] ? err.message : tenet_status_str(st));
         goto done;
     }
-    size_t len = out.size;
-    if (a.quiet && a.format == TENET_FORMAT_TEXT)
-        len = strip_summary(out.ptr, out.size);
-    if (!cli_write(stdout, out.ptr, len) || fflush(stdout) != 0) {
-        cli_error("cannot write the report: %s", strerror(errno));
+    if (out.error || !out_finish(&out) || fflush(stdout) != 0) {
+        cli_error("cannot write the report: %s", strerror(out.error ? out.error : errno));
         goto done;
     }
     tenet_summary sum;
@@ -479,7 +568,7 @@ int cli_cmd_check(int argc, char **argv)
     else
         rc = cli_findings_exit(&sum, a.fail_on);
 done:
-    tenet_buf_dispose(&out);
+    free(out.held);
     tenet_report_free(report);
     tenet_ruleset_free(rs);
     args_free(&a);

@@ -1,7 +1,8 @@
 /* The report: owns copies of every string it is given (frontends and the
- * evaluator allocate in per-check arenas that die with the check), merges
- * diagnostics that repeat across regions and scenarios, and hands them out
- * in a stable order. */
+ * evaluator allocate in per-check arenas that die with the check), stored
+ * once each however many diagnostics repeat them, merges diagnostics that
+ * repeat across regions and scenarios, and hands them out in a stable
+ * order. */
 #include "report/report.h"
 
 #include "util/alloc.h"
@@ -34,18 +35,73 @@ void tenet_report_free(tenet_report *r) {
     TN_VEC_FREE(r->errors);
     TN_VEC_FREE(r->judged);
     tn_strmap_free(&r->dedupe);
+    tn_free(r->merge);
+    tn_intern_free(&r->strings);
+    tn_buf_free(&r->scratch);
     tn_arena_release(&r->arena);
     tn_free(r);
 }
 
-/* NULL stays NULL; anything else is copied into the report's arena. */
+/* NULL stays NULL; anything else is stored in the report's arena (once:
+ * an equal string stored before is shared). */
 static int copy_str(tenet_report *r, const char *s, const char **dst) {
     if (!s) {
         *dst = NULL;
         return 0;
     }
-    *dst = tn_arena_strdup(&r->arena, s);
+    *dst = tn_intern_str(&r->strings, &r->arena, s);
     return *dst ? 0 : -1;
+}
+
+/* Stores the strings the `n` (at most 16) fields point at: each one the
+ * report holds already is shared, the others are copied into one block. */
+enum { STORE_MAX = 16 };
+static int store_strings(tenet_report *r, const char **const *field, size_t n) {
+    size_t len[STORE_MAX], total = 0, missing = 0;
+    if (n > STORE_MAX)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = *field[i];
+        len[i] = SIZE_MAX; /* nothing to copy */
+        if (!s)
+            continue;
+        size_t k = strlen(s);
+        const char *found = tn_intern_find(&r->strings, s, k);
+        if (found) {
+            *field[i] = found;
+            continue;
+        }
+        len[i] = k;
+        total += k + 1;
+        missing++;
+    }
+    if (!missing)
+        return 0;
+    /* One string is packed (no alignment) where a block would not be. */
+    char *block = missing > 1 ? tn_arena_alloc(&r->arena, total) : NULL;
+    if (missing > 1 && !block)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (len[i] == SIZE_MAX)
+            continue;
+        char *copy = block ? block : tn_arena_strndup(&r->arena, *field[i], len[i]);
+        if (!copy)
+            return -1;
+        if (block) {
+            memcpy(copy, *field[i], len[i]);
+            copy[len[i]] = '\0';
+            block += len[i] + 1;
+        }
+        *field[i] = tn_intern_record(&r->strings, copy, len[i]);
+    }
+    return 0;
+}
+
+/* The merge index belongs to the file being checked. */
+static void merge_clear(tenet_report *r) {
+    tn_free(r->merge);
+    r->merge = NULL;
+    r->merge_cap = r->merge_count = 0;
 }
 
 int tn_report_begin_file(tenet_report *r, const char *name, const char *text, size_t len,
@@ -59,6 +115,7 @@ int tn_report_begin_file(tenet_report *r, const char *name, const char *text, si
     if (TN_VEC_PUSH(r->files, f) < 0)
         return TENET_ENOMEM;
     tn_strmap_free(&r->dedupe);
+    merge_clear(r);
     if (index_out)
         *index_out = r->files.n - 1;
     return TENET_OK;
@@ -154,29 +211,103 @@ int tn_report_note_subject(tenet_report *r, const char *name, const tn_span *spa
     return 1;
 }
 
-/* The identity of a diagnostic within one file is what it says and where.
- * The map is keyed without the message (short keys hash faster); the first
- * diagnostic under such a key owns it, and the others, whose messages
- * differ, go under the full key, which starts with \x1d. */
-static char *dedupe_key(tenet_report *r, const tn_diag *d, bool full, char stack[KEY_STACK],
-                        size_t *len) {
-    tn_span z = {0};
-    const tn_span *s = d->has_span ? &d->span : &z;
-    uint32_t pos[4] = {s->line, s->col, s->end_line, s->end_col};
-    key_part parts[] = {{"\x1d", full ? 1 : 0},
-                        KP(d->rule ? d->rule : ""),
-                        {"\x1f", 1},
-                        KP(d->verdict ? d->verdict : ""),
-                        {"\x1f", 1},
-                        {pos, sizeof pos},
-                        KP(d->subject ? d->subject : ""),
-                        {"\x1f", full ? 1 : 0},
-                        KP(full && d->message ? d->message : "")};
-    return key_join(r, stack, parts, sizeof parts / sizeof parts[0], len);
+/* The identity of a diagnostic within one file is what it says and where:
+ * rule, verdict, span, subject and message, NULL the same as "". */
+static bool same_str(const char *a, const char *b) {
+    return a == b || strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-static bool same_message(const char *a, const char *b) {
-    return strcmp(a ? a : "", b ? b : "") == 0;
+static bool same_identity(const tn_diag *a, const tn_diag *b) {
+    return a->span.line == b->span.line && a->span.col == b->span.col &&
+           a->span.end_line == b->span.end_line && a->span.end_col == b->span.end_col &&
+           same_str(a->rule, b->rule) && same_str(a->verdict, b->verdict) &&
+           same_str(a->subject, b->subject) && same_str(a->message, b->message);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v) {
+    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
+}
+
+static uint64_t hash_str(const char *s) { return s ? tn_hash(s, strlen(s)) : tn_hash("", 0); }
+
+static uint32_t identity_hash(const tn_diag *d) {
+    uint64_t h = mix(hash_str(d->rule), hash_str(d->verdict));
+    h = mix(h, hash_str(d->subject));
+    h = mix(h, hash_str(d->message));
+    h = mix(h, (uint64_t)d->span.line << 32 | d->span.col);
+    h = mix(h, (uint64_t)d->span.end_line << 32 | d->span.end_col);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* A file's first diagnostics are searched one by one; the index is built
+ * when it has this many (most checks never get there). */
+#define MERGE_SCAN 8
+
+/* The current file's diagnostic with the identity of `d`, or NULL. `hash`
+ * is its identity_hash when the index exists. */
+static tn_diag *merge_find(tenet_report *r, const tn_diag *d, uint32_t hash) {
+    size_t first = r->files.v[r->files.n - 1].first_diag;
+    if (!r->merge_cap) {
+        for (size_t at = first; at < r->diags.n; at++)
+            if (same_identity(&r->diags.v[at], d))
+                return &r->diags.v[at];
+        return NULL;
+    }
+    size_t mask = r->merge_cap - 1;
+    for (size_t i = hash & mask; r->merge[i].diag; i = (i + 1) & mask) {
+        size_t at = r->merge[i].diag - 1;
+        if (r->merge[i].hash == hash && at >= first && at < r->diags.n &&
+            same_identity(&r->diags.v[at], d))
+            return &r->diags.v[at];
+    }
+    return NULL;
+}
+
+static void merge_slot_put(tn_merge_slot *slots, size_t cap, tn_merge_slot e) {
+    size_t i = e.hash & (cap - 1);
+    while (slots[i].diag)
+        i = (i + 1) & (cap - 1);
+    slots[i] = e;
+}
+
+static bool merge_grow(tenet_report *r) {
+    size_t cap = r->merge_cap ? r->merge_cap * 2 : 4 * MERGE_SCAN;
+    tn_merge_slot *slots = cap <= SIZE_MAX / sizeof *slots ? tn_calloc(cap, sizeof *slots) : NULL;
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < r->merge_cap; i++)
+        if (r->merge[i].diag)
+            merge_slot_put(slots, cap, r->merge[i]);
+    tn_free(r->merge);
+    r->merge = slots;
+    r->merge_cap = cap;
+    return true;
+}
+
+/* Indexes the last diagnostic, whose identity_hash is `hash` if the index
+ * exists; builds the index when the file reaches MERGE_SCAN diagnostics. */
+static int merge_note(tenet_report *r, uint32_t hash) {
+    size_t first = r->files.v[r->files.n - 1].first_diag, last = r->diags.n - 1;
+    if (last >= UINT32_MAX)
+        return TENET_ENOMEM; /* past what a slot can name */
+    size_t from = last;
+    if (!r->merge_cap) {
+        if (r->diags.n - first < MERGE_SCAN)
+            return TENET_OK;
+        from = first; /* index the file's diagnostics so far */
+    }
+    for (size_t at = from; at <= last; at++) {
+        if ((r->merge_count + 1) * 10 > r->merge_cap * 7 && !merge_grow(r)) {
+            if (from != last)
+                merge_clear(r); /* half built: keep searching one by one */
+            return TENET_ENOMEM;
+        }
+        uint32_t h = at == last && from == last ? hash : identity_hash(&r->diags.v[at]);
+        merge_slot_put(r->merge, r->merge_cap, (tn_merge_slot){h, (uint32_t)(at + 1)});
+        r->merge_count++;
+    }
+    return TENET_OK;
 }
 
 /* Whether comma-separated `list` contains `item`. */
@@ -208,9 +339,19 @@ static int merge_region(tenet_report *r, tn_diag *into, const char *region) {
     }
     if (list_has(into->regions, region))
         return TENET_OK;
-    char *joined = tn_arena_sprintf(&r->arena, "%s,%s", into->regions, region);
-    if (!joined)
+    /* Built aside and then stored: the diagnostics that hold in the same
+     * regions grow the same lists, which are then kept once. */
+    tn_buf *b = &r->scratch;
+    b->size = 0;
+    tn_buf_puts(b, into->regions);
+    tn_buf_putc(b, ',');
+    tn_buf_puts(b, region);
+    const char *joined = tn_buf_failed(b) ? NULL
+                                          : tn_intern_put(&r->strings, &r->arena, b->ptr, b->size);
+    if (!joined) {
+        tn_buf_free(b);
         return TENET_ENOMEM;
+    }
     into->regions = joined;
     return TENET_OK;
 }
@@ -218,53 +359,28 @@ static int merge_region(tenet_report *r, tn_diag *into, const char *region) {
 int tn_report_add(tenet_report *r, const tn_diag *d) {
     if (!r || !d || r->files.n == 0)
         return TENET_EINVAL;
-    char stack[KEY_STACK];
-    size_t key_len;
-    char *key = dedupe_key(r, d, false, stack, &key_len);
-    if (!key)
-        return TENET_ENOMEM;
-    uintptr_t found = (uintptr_t)tn_strmap_get(&r->dedupe, key, key_len);
-    if (found && same_message(r->diags.v[found - 1].message, d->message))
-        return merge_region(r, &r->diags.v[found - 1], d->region);
-    if (found) { /* the short key is taken by another message */
-        if (!(key = dedupe_key(r, d, true, stack, &key_len)))
-            return TENET_ENOMEM;
-        if ((found = (uintptr_t)tn_strmap_get(&r->dedupe, key, key_len)) != 0)
-            return merge_region(r, &r->diags.v[found - 1], d->region);
-    }
-
     tn_diag c = *d;
     c.file_index = r->files.n - 1;
     if (!c.has_span)
         memset(&c.span, 0, sizeof c.span);
-    /* Every string copied, into one block. */
-    const char **field[] = {&c.rule,    &c.verdict,   &c.message,  &c.fix,    &c.reason,
-                            &c.path,    &c.subject,   &c.kind,     &c.region, &c.scenario,
-                            &c.source,  &c.operation, &c.suppression};
-    enum { NFIELDS = sizeof field / sizeof field[0] };
-    size_t len[NFIELDS], total = 0;
-    for (size_t i = 0; i < NFIELDS; i++) {
-        len[i] = *field[i] ? strlen(*field[i]) + 1 : 0;
-        total += len[i];
-    }
-    char *block = tn_arena_alloc(&r->arena, total);
-    if (!block)
+    uint32_t hash = r->merge_cap ? identity_hash(&c) : 0;
+    tn_diag *found = merge_find(r, &c, hash);
+    if (found) /* a repeat (another region or scenario) stores nothing new */
+        return merge_region(r, found, d->region);
+
+    const char **fields[] = {&c.rule,   &c.verdict,  &c.message, &c.fix,       &c.reason,
+                             &c.path,   &c.subject,  &c.kind,    &c.region,    &c.scenario,
+                             &c.source, &c.operation, &c.suppression};
+    if (store_strings(r, fields, sizeof fields / sizeof fields[0]) < 0)
         return TENET_ENOMEM;
-    for (size_t i = 0; i < NFIELDS; i++) {
-        if (*field[i]) {
-            *field[i] = memcpy(block, *field[i], len[i]);
-            block += len[i];
-        }
-    }
     /* `regions` always lists every region, starting with `region`. */
     c.regions = c.region;
     if (d->regions && d->region && strcmp(d->regions, d->region) != 0 &&
         copy_str(r, d->regions, &c.regions) < 0)
         return TENET_ENOMEM;
-    const char *kept = key_keep(r, stack, key, key_len);
-    if (!kept || TN_VEC_PUSH(r->diags, c) < 0)
+    if (TN_VEC_PUSH(r->diags, c) < 0)
         return TENET_ENOMEM;
-    if (tn_strmap_put(&r->dedupe, kept, key_len, (void *)(uintptr_t)r->diags.n) < 0) {
+    if (merge_note(r, hash) != TENET_OK) {
         r->diags.n--;
         return TENET_ENOMEM;
     }
@@ -334,19 +450,38 @@ int tn_report_add_judged(tenet_report *r, const char *subject, const char *const
     const char *name = js->subject;
     if ((subject == NULL) != (name == NULL) && copy_str(r, subject, &name) < 0)
         return TENET_ENOMEM;
-    /* A subject's first judgement records every rule: the ids are copied
-     * into one block (a duplicate among them wastes its few bytes). */
-    char *block = NULL;
+    /* A subject's first judgement records every rule: the ids are stored as
+     * one block, NUL-separated, which the subjects judged by the same rules
+     * share (a duplicate among them wastes its few bytes). */
+    const char *block = NULL;
     if (js->n == 0) {
         size_t total = 0;
         for (size_t i = 0; i < n; i++)
             total += rules[i] ? strlen(rules[i]) + 1 : 0;
-        if (!(block = tn_arena_alloc(&r->arena, total)))
+        /* Built in the arena, and taken back if an equal list is stored. */
+        tn_arena_mark mark = tn_arena_mark_get(&r->arena);
+        char *list = total ? tn_arena_alloc(&r->arena, total) : NULL;
+        if (total && !list)
             return TENET_ENOMEM;
+        size_t at = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (rules[i]) {
+                size_t len = strlen(rules[i]) + 1;
+                memcpy(list + at, rules[i], len);
+                at += len;
+            }
+        }
+        if (list && (block = tn_intern_find(&r->strings, list, total - 1)) != NULL)
+            tn_arena_rollback(&r->arena, &mark);
+        else if (list)
+            block = tn_intern_record(&r->strings, list, total - 1);
     }
     for (size_t i = 0; i < n; i++) {
         if (!rules[i])
             continue;
+        const char *copy = block;
+        if (block)
+            block += strlen(block) + 1;
         bool found;
         size_t at = judged_find(js, rules[i], &found);
         if (found)
@@ -361,14 +496,9 @@ int tn_report_add_judged(tenet_report *r, const char *subject, const char *const
             js->ids = ids;
             js->cap = cap;
         }
-        tn_judged j = {r->files.n - 1, name, NULL};
-        if (block) {
-            size_t len = strlen(rules[i]) + 1;
-            j.rule = memcpy(block, rules[i], len);
-            block += len;
-        } else if (copy_str(r, rules[i], &j.rule) < 0) {
+        tn_judged j = {r->files.n - 1, name, copy};
+        if (!copy && copy_str(r, rules[i], &j.rule) < 0)
             return TENET_ENOMEM;
-        }
         r->judged.v[r->judged.n++] = j; /* room reserved above */
         if (at < js->n)
             memmove(js->ids + at + 1, js->ids + at, (js->n - at) * sizeof *js->ids);
@@ -399,13 +529,16 @@ static int diag_cmp(const tn_diag *a, const tn_diag *b) {
     return strcmp(a->rule ? a->rule : "", b->rule ? b->rule : "");
 }
 
-/* Stable merge sort; insertion sort when no scratch memory is available
+/* Stable merge sort of the diagnostics' indexes, then each diagnostic
+ * moved once into place: 16 bytes of scratch per diagnostic instead of a
+ * copy of them all. Insertion sort when no scratch memory is available
  * (also stable, just slower), so sorting itself never fails. */
 static void sort_diags(tn_diag *v, size_t n) {
     if (n < 2)
         return;
-    tn_diag *tmp = n > 16 ? tn_malloc(n * sizeof *tmp) : NULL;
-    if (!tmp) {
+    size_t *ord = n > 16 && n <= SIZE_MAX / (2 * sizeof *ord) ? tn_malloc(2 * n * sizeof *ord)
+                                                                : NULL;
+    if (!ord) {
         for (size_t i = 1; i < n; i++) {
             tn_diag x = v[i];
             size_t j = i;
@@ -415,21 +548,40 @@ static void sort_diags(tn_diag *v, size_t n) {
         }
         return;
     }
+    size_t *tmp = ord + n;
+    for (size_t i = 0; i < n; i++)
+        ord[i] = i;
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n;
             size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi)
-                tmp[k++] = diag_cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+                tmp[k++] = diag_cmp(&v[ord[j]], &v[ord[i]]) < 0 ? ord[j++] : ord[i++];
             while (i < mid)
-                tmp[k++] = v[i++];
+                tmp[k++] = ord[i++];
             while (j < hi)
-                tmp[k++] = v[j++];
+                tmp[k++] = ord[j++];
         }
-        memcpy(v, tmp, n * sizeof *v);
+        memcpy(ord, tmp, n * sizeof *ord);
     }
-    tn_free(tmp);
+    /* ord[k] is the diagnostic that belongs at k: follow each cycle of the
+     * permutation once, marking the places filled. */
+    for (size_t k = 0; k < n; k++) {
+        if (ord[k] == k)
+            continue;
+        tn_diag x = v[k];
+        size_t j = k;
+        while (ord[j] != k) {
+            size_t from = ord[j];
+            v[j] = v[from];
+            ord[j] = j;
+            j = from;
+        }
+        v[j] = x;
+        ord[j] = j;
+    }
+    tn_free(ord);
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -486,7 +638,8 @@ static void keep_lines(tenet_report *r, size_t file_index) {
         size_t len = (size_t)((nl ? nl : end) - p);
         if (len > 0 && p[len - 1] == '\r')
             len--;
-        char *copy = tn_arena_strndup(&r->arena, p, len);
+        /* Stored once: generated inputs repeat lines. */
+        const char *copy = tn_intern_put(&r->strings, &r->arena, p, len);
         if (!copy || len > UINT32_MAX)
             break;
         lines[n].no = no;
@@ -511,6 +664,7 @@ void tn_report_end_file(tenet_report *r, size_t file_index) {
     f->text = NULL; /* the caller's: not valid after the check */
     f->len = 0;
     tn_strmap_free(&r->dedupe);
+    merge_clear(r);
 }
 
 bool tn_report_file_line(const tn_report_file *f, uint32_t no, const char **s, size_t *n) {
@@ -597,14 +751,10 @@ int tenet_render_options_init(tenet_render_options *opts, unsigned int version) 
     return TENET_OK;
 }
 
-int tenet_report_render(const tenet_report *report, const tenet_render_options *opts,
-                        tenet_buf *out, tenet_error *err) {
-    tn_error_clear(err);
-    if (!report || !out)
-        return tn_error_set(err, TENET_EINVAL, "", 0, 0, "tenet_report_render: %s is NULL",
-                            report ? "out" : "report");
-    out->ptr = NULL;
-    out->size = 0;
+/* Renders into `b` (a plain or a streaming buffer); the options checked as
+ * tenet_report_render documents. */
+static int render(const tenet_report *report, const tenet_render_options *opts, tn_buf *b,
+                  tenet_error *err) {
     tenet_render_options defaults = TENET_RENDER_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
@@ -617,23 +767,40 @@ int tenet_report_render(const tenet_report *report, const tenet_render_options *
         defaults.version = TENET_RENDER_OPTIONS_VERSION;
         opts = &defaults;
     }
-    tn_buf b = {0};
     int rc;
     switch (opts->format) {
-    case TENET_FORMAT_TEXT: rc = tn_render_text(report, opts, &b); break;
-    case TENET_FORMAT_JSON: rc = tn_render_json(report, opts, &b); break;
-    case TENET_FORMAT_SARIF: rc = tn_render_sarif(report, opts, &b); break;
-    case TENET_FORMAT_JUNIT: rc = tn_render_junit(report, opts, &b); break;
-    case TENET_FORMAT_GITHUB: rc = tn_render_github(report, opts, &b); break;
+    case TENET_FORMAT_TEXT: rc = tn_render_text(report, opts, b); break;
+    case TENET_FORMAT_JSON: rc = tn_render_json(report, opts, b); break;
+    case TENET_FORMAT_SARIF: rc = tn_render_sarif(report, opts, b); break;
+    case TENET_FORMAT_JUNIT: rc = tn_render_junit(report, opts, b); break;
+    case TENET_FORMAT_GITHUB: rc = tn_render_github(report, opts, b); break;
     default:
         return tn_error_set(err, TENET_EINVAL, "", 0, 0, "unknown output format %d", opts->format);
     }
-    if (rc == TENET_OK && tn_buf_failed(&b))
+    if (rc == TENET_OK && !tn_buf_flush(b))
         rc = TENET_ENOMEM;
-    if (rc != TENET_OK) {
-        tn_buf_free(&b);
+    if (b->sink_failed) /* whatever the renderer made of the failed buffer */
+        return tn_error_set(err, TENET_EIO, "", 0, 0,
+                            "could not write the report: the write callback failed");
+    if (rc != TENET_OK)
         return tn_error_set(err, rc, "", 0, 0, "could not render the report: %s",
                             tenet_status_str(rc));
+    return TENET_OK;
+}
+
+int tenet_report_render(const tenet_report *report, const tenet_render_options *opts,
+                        tenet_buf *out, tenet_error *err) {
+    tn_error_clear(err);
+    if (!report || !out)
+        return tn_error_set(err, TENET_EINVAL, "", 0, 0, "tenet_report_render: %s is NULL",
+                            report ? "out" : "report");
+    out->ptr = NULL;
+    out->size = 0;
+    tn_buf b = {0};
+    int rc = render(report, opts, &b, err);
+    if (rc != TENET_OK) {
+        tn_buf_free(&b);
+        return rc;
     }
     out->ptr = tn_buf_detach(&b, &out->size);
     if (!out->ptr) {
@@ -642,6 +809,19 @@ int tenet_report_render(const tenet_report *report, const tenet_render_options *
                             tenet_status_str(TENET_ENOMEM));
     }
     return TENET_OK;
+}
+
+int tenet_report_write(const tenet_report *report, const tenet_render_options *opts,
+                       tenet_write_fn write, void *ctx, tenet_error *err) {
+    tn_error_clear(err);
+    if (!report || !write)
+        return tn_error_set(err, TENET_EINVAL, "", 0, 0, "tenet_report_write: %s is NULL",
+                            report ? "write" : "report");
+    tn_buf b = {0};
+    tn_buf_set_sink(&b, write, ctx);
+    int rc = render(report, opts, &b, err);
+    tn_buf_free(&b);
+    return rc;
 }
 
 int tenet_report_add_input_error(tenet_report *report, const char *filename,
@@ -658,10 +838,32 @@ int tenet_report_add_input_error(tenet_report *report, const char *filename,
     return rc;
 }
 
-/* Makes room for `more` elements so that the appends below cannot fail. */
+/* Makes room for `more` elements so that the moves below cannot fail; an
+ * empty vector needs none (it takes the other's array). */
 #define RESERVE(vec, more)                                                                  \
-    ((vec).n + (more) <= (vec).cap ||                                                       \
+    ((vec).n == 0 || (vec).n + (more) <= (vec).cap ||                                       \
      tn_vec_grow_((void **)&(vec).v, &(vec).cap, (vec).n + (more), sizeof *(vec).v) == 0)
+
+/* Moves the records of vector `s` to the end of `d` (room reserved), then
+ * adds `base` to the `field` of each: into an empty `d` by taking the
+ * array whole, so the first report merged into an empty one is not copied. */
+#define MOVE_RECORDS(d, s, field, base)                                                     \
+    do {                                                                                    \
+        size_t from_ = (d).n;                                                               \
+        if ((d).n == 0) {                                                                   \
+            tn_free((d).v);                                                                 \
+            (d) = (s);                                                                      \
+        } else {                                                                            \
+            if ((s).n)                                                                      \
+                memcpy((d).v + (d).n, (s).v, (s).n * sizeof *(s).v);                       \
+            (d).n += (s).n;                                                                 \
+            tn_free((s).v);                                                                 \
+        }                                                                                   \
+        (s).v = NULL;                                                                       \
+        (s).n = (s).cap = 0;                                                                \
+        for (size_t i_ = from_; i_ < (d).n; i_++)                                           \
+            (d).v[i_].field += (base);                                                      \
+    } while (0)
 
 int tenet_report_merge(tenet_report *dst, tenet_report *src) {
     if (!dst || !src || dst == src)
@@ -672,35 +874,19 @@ int tenet_report_merge(tenet_report *dst, tenet_report *src) {
     /* Every string of src lives in its arena: adopting the arena keeps them
      * valid, so records move as they are, with their indexes shifted. */
     size_t file_base = dst->files.n, diag_base = dst->diags.n;
-    for (size_t i = 0; i < src->files.n; i++) {
-        tn_report_file f = src->files.v[i];
-        f.first_diag += diag_base;
-        dst->files.v[dst->files.n++] = f;
-    }
-    for (size_t i = 0; i < src->diags.n; i++) {
-        tn_diag d = src->diags.v[i];
-        d.file_index += file_base;
-        dst->diags.v[dst->diags.n++] = d;
-    }
-    for (size_t i = 0; i < src->errors.n; i++) {
-        tn_input_error e = src->errors.v[i];
-        e.file_index += file_base;
-        dst->errors.v[dst->errors.n++] = e;
-    }
-    for (size_t i = 0; i < src->judged.n; i++) {
-        tn_judged j = src->judged.v[i];
-        j.file_index += file_base;
-        dst->judged.v[dst->judged.n++] = j;
-    }
+    MOVE_RECORDS(dst->files, src->files, first_diag, diag_base);
+    MOVE_RECORDS(dst->diags, src->diags, file_index, file_base);
+    MOVE_RECORDS(dst->errors, src->errors, file_index, file_base);
+    MOVE_RECORDS(dst->judged, src->judged, file_index, file_base);
     dst->subjects += src->subjects;
     tn_arena_adopt(&dst->arena, &src->arena);
     /* Dedupe state belongs to a file being checked; both are closed now. */
     tn_strmap_free(&dst->dedupe);
     tn_strmap_free(&src->dedupe);
-    TN_VEC_FREE(src->files);
-    TN_VEC_FREE(src->diags);
-    TN_VEC_FREE(src->errors);
-    TN_VEC_FREE(src->judged);
+    merge_clear(dst);
+    merge_clear(src);
+    /* src's strings now live in dst's arena: src must not hand them out. */
+    tn_intern_free(&src->strings);
     src->subjects = 0;
     return TENET_OK;
 }

@@ -3,22 +3,26 @@
 #ifndef TN_REPORT_H
 #define TN_REPORT_H
 #include "doc/node.h"
+#include "report/intern.h"
 #include "tenet/check.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/strmap.h"
 #include "util/vec.h"
 #include <stdbool.h>
 
 typedef struct tn_diag {
     const char *rule;
-    tenet_severity severity;
     const char *verdict; /* "fail" | "unknown" | "note" */
     const char *message;
     const char *fix;
     const char *reason;
     size_t file_index;   /* into report->files */
-    bool has_span;
     tn_span span;
+    bool has_span;
+    tenet_severity severity;
+    int suppressed;          /* non-zero: silenced by a suppression */
+    uint32_t subject_line;   /* first line of the subject (inline suppressions); 0 = none */
     const char *path;
     const char *subject;
     const char *kind;
@@ -27,9 +31,7 @@ typedef struct tn_diag {
     const char *regions; /* comma-separated, built while merging */
     const char *scenario;
     const char *source;
-    int suppressed;          /* non-zero: silenced by a suppression */
     const char *suppression; /* "inline" | "metadata" | "config", then ": REASON" if given */
-    uint32_t subject_line;   /* first line of the subject (inline suppressions); 0 = none */
 } tn_diag;
 
 /* One line of an input that a diagnostic or an input error points at,
@@ -70,14 +72,32 @@ typedef struct tn_judged {
     const char *rule;
 } tn_judged;
 
+/* A slot of the merge index: the hash of a diagnostic's identity and its
+ * index + 1 (0: empty). */
+typedef struct tn_merge_slot {
+    uint32_t hash, diag;
+} tn_merge_slot;
+
+/* Strings of diagnostics, files, input errors and judged pairs are the
+ * report's own, in `arena`: nothing points into the caller's input or the
+ * ruleset once a file has ended. Repeated strings share one copy, found
+ * through `strings` (which only economises: compare strings by content). */
 struct tenet_report {
     tn_arena arena;
+    tn_intern strings;
     TN_VEC(tn_diag) diags;
     TN_VEC(tn_report_file) files;
     TN_VEC(tn_input_error) errors;
-    tn_strmap dedupe; /* key → diag index+1 for the file being checked */
+    /* The current file's diagnostics by identity, for merging repeats (an
+     * open-addressing table). Entries are checked against the diagnostic
+     * they point at, so one left stale by a change to `diags` can only miss
+     * a merge, never merge wrongly. Cleared per file. */
+    tn_merge_slot *merge;
+    size_t merge_cap, merge_count;
+    tn_strmap dedupe; /* subjects noted and judged in the current file */
     size_t subjects;
     TN_VEC(tn_judged) judged;
+    tn_buf scratch; /* for building a string before storing it */
 };
 
 /* Starts a new input whose diagnostics' spans refer to `text` (borrowed:
@@ -94,9 +114,10 @@ int tn_report_set_regions(tenet_report *r, size_t file_index, const char *const 
  * Returns 1 the first time (a new distinct subject), 0 after (the same
  * subject in another region), or TENET_ENOMEM. */
 int tn_report_note_subject(tenet_report *r, const char *name, const tn_span *span);
-/* Adds a diagnostic, copying every string into the report. A diagnostic equal
- * to an earlier one of the same file (rule, verdict, span, message, subject)
- * is merged: its region is appended to `regions`. */
+/* Adds a diagnostic, copying every string into the report (strings equal
+ * to one already stored share its copy). A diagnostic equal to an earlier
+ * one of the same file (rule, verdict, span, message, subject) is merged:
+ * its region is appended to `regions`. */
 int tn_report_add(tenet_report *r, const tn_diag *d);
 int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err);
 /* Records that the `n` rules `rules` (ids) were judged on `subject` in the

@@ -11,7 +11,34 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Ensures room for `extra` more bytes plus the terminating NUL. */
+void tn_buf_set_sink(tn_buf *b, tn_buf_sink sink, void *ctx) {
+    b->sink = sink;
+    b->sink_ctx = ctx;
+}
+
+/* Hands `len` bytes to the sink; a refusal fails the buffer. */
+static bool pass_on(tn_buf *b, const char *data, size_t len) {
+    if (len && b->sink(b->sink_ctx, data, len) != 0) {
+        b->failed = true;
+        b->sink_failed = true;
+    }
+    return !b->failed;
+}
+
+bool tn_buf_flush(tn_buf *b) {
+    if (b->failed)
+        return false;
+    if (!b->sink || !b->size)
+        return true;
+    bool ok = pass_on(b, b->ptr, b->size);
+    b->size = 0;
+    b->ptr[0] = '\0';
+    return ok;
+}
+
+/* Ensures room for `extra` more bytes plus the terminating NUL. A streaming
+ * buffer first passes on what it holds, and grows only for an append larger
+ * than a chunk. */
 bool tn_buf_grow(tn_buf *b, size_t extra) {
     if (b->failed)
         return false;
@@ -22,7 +49,14 @@ bool tn_buf_grow(tn_buf *b, size_t extra) {
     size_t need = b->size + extra + 1;
     if (need <= b->cap)
         return true;
-    size_t cap = b->cap ? b->cap : 64;
+    if (b->sink && b->size) {
+        if (!tn_buf_flush(b))
+            return false;
+        need = extra + 1;
+        if (need <= b->cap)
+            return true;
+    }
+    size_t cap = b->cap ? b->cap : b->sink ? TN_BUF_CHUNK : 64;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     char *p = tn_realloc(b->ptr, cap);
@@ -36,8 +70,16 @@ bool tn_buf_grow(tn_buf *b, size_t extra) {
 }
 
 void tn_buf_put(tn_buf *b, const char *s, size_t len) {
-    if (!tn_buf_grow(b, len))
-        return;
+    /* Most appends fit: one test, no call (cap - size is 0 while empty). */
+    if (len >= b->cap - b->size || b->failed) {
+        if (b->sink && len >= TN_BUF_CHUNK) { /* not worth holding: straight through */
+            if (tn_buf_flush(b))
+                pass_on(b, s, len);
+            return;
+        }
+        if (!tn_buf_grow(b, len))
+            return;
+    }
     if (len)
         memcpy(b->ptr + b->size, s, len);
     b->size += len;
@@ -46,7 +88,14 @@ void tn_buf_put(tn_buf *b, const char *s, size_t len) {
 
 void tn_buf_puts(tn_buf *b, const char *s) { tn_buf_put(b, s, strlen(s)); }
 
-void tn_buf_putc(tn_buf *b, char c) { tn_buf_put(b, &c, 1); }
+void tn_buf_putc(tn_buf *b, char c) {
+    if (b->cap - b->size < 2 || b->failed) {
+        tn_buf_put(b, &c, 1);
+        return;
+    }
+    b->ptr[b->size++] = c;
+    b->ptr[b->size] = '\0';
+}
 
 void tn_buf_printf(tn_buf *b, const char *fmt, ...) {
     if (b->failed)
@@ -158,9 +207,7 @@ char *tn_buf_detach(tn_buf *b, size_t *size_out) {
 
 void tn_buf_free(tn_buf *b) {
     tn_free(b->ptr);
-    b->ptr = NULL;
-    b->size = b->cap = 0;
-    b->failed = false;
+    memset(b, 0, sizeof *b);
 }
 
 TENET_EXTERN(void) tenet_buf_dispose(tenet_buf *buf) {
