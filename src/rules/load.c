@@ -1,6 +1,8 @@
-/* Loading rule packs: parse each source, check the top level, then compile in
- * passes across all packs (sets, kinds, refs, regions, rules) so that a pack
- * may use the sets and kinds of another. Stops at the first error. */
+/* Loading rule packs: parse each source (or take a built-in pack's document
+ * as the build loaded it), check the top level, then compile in passes across
+ * all packs (sets, kinds, refs, regions, rules) so that a pack may use the
+ * sets and kinds of another. Stops at the first error. */
+#include "rules/builtin.h"
 #include "rules/compile.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -9,20 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Defined by the build (cmake/embed.cmake), terminated by {NULL, NULL, 0}. */
-struct tn_builtin_pack {
-    const char *name;
-    const char *data;
-    size_t len;
-};
-extern const struct tn_builtin_pack tn_builtin_packs[];
-
 static const char *const top_keys[] = {"tenet", "name",  "title", "data_as_of",    "source",
                                        "regions", "sets", "kinds", "override_sets", "rules",
                                        NULL};
 
 typedef struct pack_state {
-    tn_doc *doc;
+    const tn_doc *doc; /* &view or parsed */
+    tn_doc *parsed;    /* owned: parsed from the source text */
+    tn_doc view;       /* a prebuilt document: const data, nothing to free */
     const char *file;
 } pack_state;
 
@@ -41,17 +37,31 @@ static int as_rules_error(int rv, tenet_error *err) {
     return rv;
 }
 
-static int parse_source(tn_rc *rc, const tenet_rules_source *src, pack_state *p) {
+/* Loads one pack's document: the one the build loaded from the same text
+ * when there is one (`prebuilt`, may be NULL), else parsed from the text. */
+static int load_source(tn_rc *rc, const tenet_rules_source *src, const tn_builtin_doc *prebuilt,
+                       pack_state *p) {
     const char *name = src->name ? src->name : "<rules>";
     if (!(p->file = tn_arena_strdup(&rc->rs->arena, name))) return tn_rc_nomem(rc);
     rc->file = p->file;
+    if (prebuilt && prebuilt->prebuilt) {
+        p->view.root = prebuilt->root;
+        p->view.name = p->file;
+        p->view.text = src->data + prebuilt->text_off;
+        p->view.len = src->len - prebuilt->text_off;
+        p->view.notes = prebuilt->notes;
+        p->view.nnotes = prebuilt->nnotes;
+        p->doc = &p->view;
+        return TENET_OK;
+    }
     const char *text;
     size_t len;
     char *owned = NULL;
     int rv = tn_doc_decode_text(src->data ? src->data : "", src->data ? src->len : 0, &text, &len,
                                 &owned, p->file, rc->err);
-    if (!rv) rv = tn_doc_parse(&p->doc, text, len, p->file, NULL, rc->err);
+    if (!rv) rv = tn_doc_parse(&p->parsed, text, len, p->file, NULL, rc->err);
     tn_free(owned);
+    p->doc = p->parsed;
     return as_rules_error(rv, rc->err);
 }
 
@@ -213,7 +223,8 @@ static int pack_regions(tn_rc *rc, const tn_node *v) {
     return TENET_OK;
 }
 
-static int compile_all(tn_rc *rc, const tenet_rules_source *sources, size_t count, pack_state *ps) {
+static int compile_all(tn_rc *rc, const tenet_rules_source *sources,
+                       const tn_builtin_doc *prebuilt, size_t count, pack_state *ps) {
     tenet_ruleset *rs = rc->rs;
     size_t nsets = 0, nkinds = 0, nrules = 0;
     int rv;
@@ -221,7 +232,8 @@ static int compile_all(tn_rc *rc, const tenet_rules_source *sources, size_t coun
         return tn_rc_nomem(rc);
     for (size_t i = 0; i < count; i++) {
         rc->pack = i;
-        if ((rv = parse_source(rc, &sources[i], &ps[i]))) return rv;
+        if ((rv = load_source(rc, &sources[i], prebuilt ? &prebuilt[i] : NULL, &ps[i])))
+            return rv;
         enter(rc, &ps[i], i);
         if ((rv = pack_top(rc, &nsets, &nkinds, &nrules))) return rv;
         rs->npacks++;
@@ -266,11 +278,8 @@ static int compile_all(tn_rc *rc, const tenet_rules_source *sources, size_t coun
     return TENET_OK;
 }
 
-int tenet_ruleset_compile(tenet_ruleset **out, const tenet_rules_source *sources, size_t count,
-                          tenet_error *err) {
-    if (!out || (count && !sources))
-        return tn_error_set(err, TENET_EINVAL, "<rules>", 0, 0, "tenet_ruleset_compile: %s",
-                            out ? "sources is NULL" : "out is NULL");
+int tn_ruleset_compile_prebuilt(tenet_ruleset **out, const tenet_rules_source *sources,
+                                const tn_builtin_doc *prebuilt, size_t count, tenet_error *err) {
     *out = NULL;
     tenet_ruleset *rs = tn_calloc(1, sizeof *rs);
     pack_state *ps = tn_calloc(count ? count : 1, sizeof *ps);
@@ -281,8 +290,8 @@ int tenet_ruleset_compile(tenet_ruleset **out, const tenet_rules_source *sources
     }
     tn_arena_init(&rs->arena);
     tn_rc rc = {.rs = rs, .err = err, .file = "<rules>"};
-    int rv = compile_all(&rc, sources, count, ps);
-    for (size_t i = 0; i < count; i++) tn_doc_free(ps[i].doc);
+    int rv = compile_all(&rc, sources, prebuilt, count, ps);
+    for (size_t i = 0; i < count; i++) tn_doc_free(ps[i].parsed);
     tn_free(ps);
     if (rv) {
         tenet_ruleset_free(rs);
@@ -291,6 +300,21 @@ int tenet_ruleset_compile(tenet_ruleset **out, const tenet_rules_source *sources
     *out = rs;
     return TENET_OK;
 }
+
+int tenet_ruleset_compile(tenet_ruleset **out, const tenet_rules_source *sources, size_t count,
+                          tenet_error *err) {
+    if (!out || (count && !sources))
+        return tn_error_set(err, TENET_EINVAL, "<rules>", 0, 0, "tenet_ruleset_compile: %s",
+                            out ? "sources is NULL" : "out is NULL");
+    return tn_ruleset_compile_prebuilt(out, sources, NULL, count, err);
+}
+
+/* A build that could not load the packs (a cross build) parses their text. */
+#ifdef TENET_PREBUILT_PACKS
+#define BUILTIN_DOCS tn_builtin_docs
+#else
+#define BUILTIN_DOCS NULL
+#endif
 
 int tenet_ruleset_builtin(tenet_ruleset **out, tenet_error *err) {
     size_t n = 0;
@@ -302,7 +326,8 @@ int tenet_ruleset_builtin(tenet_ruleset **out, tenet_error *err) {
         src[i].data = tn_builtin_packs[i].data;
         src[i].len = tn_builtin_packs[i].len;
     }
-    int rv = tenet_ruleset_compile(out, src, n, err);
+    int rv = out ? tn_ruleset_compile_prebuilt(out, src, BUILTIN_DOCS, n, err)
+                 : tenet_ruleset_compile(out, src, n, err);
     tn_free(src);
     return rv;
 }
