@@ -1,10 +1,10 @@
-/* Pruning while loading, the part both loaders share. The JSON loader
- * builds a value the consumer will not read as usual (so duplicate keys and
- * limits are checked exactly as elsewhere), then rolls it back out of the
- * document arena and replaces it by a null node; the arena reuses the
- * memory for what follows. The YAML loader does not build it at all
- * (yaml_skip.c). A value is kept after all when it defined an anchor (an
- * alias may point into it) or added a note (kept in the same arena). */
+/* Pruning while loading, the part both loaders share. Neither loader
+ * builds a value the consumer will not read: each reads and checks it as
+ * building would (yaml_skip.c, json_skip.c) and puts a null node in its
+ * place. A value is built after all when it defines an anchor (an alias may
+ * point into it), holds a duplicate key (its note must stay) or the
+ * pruner's keep() wants it; what was allocated for the decision is rolled
+ * back out of the document arena, which reuses the memory. */
 #include "doc/load.h"
 
 #include <string.h>
