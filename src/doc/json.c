@@ -142,6 +142,20 @@ static const char *unicode_escape_at(const unsigned char *s, size_t avail, uint3
  * no checking: printable ASCII but the quote and the backslash. */
 static bool plain_byte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
+/* plain_byte() of the eight bytes at s, at once: (x - 0x0101..) & ~x &
+ * 0x8080.. is nonzero exactly when x has a zero byte, (x - n * 0x0101..) &
+ * ~x & 0x8080.. when it has a byte below n (n <= 128), and x & 0x8080..
+ * when it has a non-ASCII byte. */
+static bool plain_word(const unsigned char *s) {
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t w, quote, bslash;
+    memcpy(&w, s, 8);
+    quote = w ^ (ones * '"');
+    bslash = w ^ (ones * '\\');
+    uint64_t control = (w - ones * 0x20) & ~w;
+    return ((control | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | w) & high) == 0;
+}
+
 int tn_json_string(jparser *p, tn_json_str *out) {
     uint32_t line = p->line, col = p->col;
     size_t size = 0;
@@ -151,6 +165,8 @@ int tn_json_string(jparser *p, tn_json_str *out) {
     size_t start = p->pos;
     for (;;) {
         size_t run = p->pos;
+        while (p->len - run >= 8 && plain_word(p->s + run)) /* most text */
+            run += 8;
         while (run < p->len && plain_byte(p->s[run]))
             run++;
         if (run > p->pos) {

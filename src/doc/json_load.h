@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A collection being built. */
 typedef struct tn_json_frame {
@@ -56,20 +57,34 @@ typedef struct tn_json_parser {
     tn_node hole; /* a null node: what keep() sees in place of nested values */
 } tn_json_parser;
 
-/* Skips blanks. */
+/* Skips blanks; indentation, eight spaces at a time. */
 static inline void tn_json_skip_ws(tn_json_parser *p) {
-    while (p->pos < p->len) {
-        unsigned char c = p->s[p->pos];
+    const uint64_t spaces = 0x2020202020202020u;
+    size_t i = p->pos;
+    uint32_t col = p->col;
+    while (i < p->len) {
+        if (p->len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p->s + i, 8);
+            if (w == spaces) {
+                i += 8;
+                col += 8;
+                continue;
+            }
+        }
+        unsigned char c = p->s[i];
         if (c == '\n') {
             p->line++;
-            p->col = 1;
+            col = 1;
         } else if (c == ' ' || c == '\t' || c == '\r') {
-            p->col++;
+            col++;
         } else {
-            return;
+            break;
         }
-        p->pos++;
+        i++;
     }
+    p->pos = i;
+    p->col = col;
 }
 
 /* The start or the end of a span at the current position. */
