@@ -7,6 +7,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/strmap.h"
 #include "util/utf8.h"
 
 #include <string.h>
@@ -264,8 +265,25 @@ static const char *copy_text(jparser *p, const tn_json_str *s) {
     return str;
 }
 
+/* The text of a key: documents repeat a few keys many times, so an equal
+ * recent key's copy serves (escaped keys, rare, are not looked up). */
+static const char *key_text(jparser *p, const tn_json_str *s) {
+    if (s->escaped)
+        return copy_text(p, s);
+    tn_json_key_slot *k = &p->recent_keys[tn_hash(s->raw, s->len) % TN_JSON_RECENT_KEYS];
+    if (k->str && k->len == s->len && memcmp(k->str, s->raw, s->len) == 0)
+        return k->str;
+    const char *str = copy_text(p, s);
+    /* A copy made while a value is being dropped may be rolled back. */
+    if (str && !p->prune.active) {
+        k->str = str;
+        k->len = s->len;
+    }
+    return str;
+}
+
 /* A string at p->pos (the opening quote), decoded into a new node. */
-static int parse_string(jparser *p, tn_node **out) {
+static int parse_string(jparser *p, bool key, tn_node **out) {
     tn_node *n = new_node(p, TN_NODE_STRING);
     if (!n)
         return tn_json_nomem(p);
@@ -273,7 +291,7 @@ static int parse_string(jparser *p, tn_node **out) {
     int rc = tn_json_string(p, &s);
     if (rc != TENET_OK)
         return rc;
-    if (!(n->str = copy_text(p, &s)))
+    if (!(n->str = key ? key_text(p, &s) : copy_text(p, &s)))
         return tn_json_nomem(p);
     n->quoted = true;
     n->len = s.len;
@@ -431,7 +449,7 @@ static int parse_key(jparser *p) {
     if (p->pos >= p->len || p->s[p->pos] != '"')
         return tn_json_unexpected(p, "a string key");
     tn_node *key;
-    int rc = parse_string(p, &key);
+    int rc = parse_string(p, true, &key);
     if (rc != TENET_OK)
         return rc;
     if ((rc = add_child(p, key)) != TENET_OK)
@@ -516,7 +534,7 @@ static int parse(jparser *p) {
                 want_value = !done;
             } else {
                 if (c == '"')
-                    rc = parse_string(p, &n);
+                    rc = parse_string(p, false, &n);
                 else if (c == '-' || (c >= '0' && c <= '9'))
                     rc = parse_number(p, &n);
                 else

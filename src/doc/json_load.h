@@ -39,6 +39,14 @@ typedef struct tn_json_str {
     bool escaped; /* holds an escape: decoding is more than a copy */
 } tn_json_str;
 
+/* A key's copy in the document, for keys that repeat it. */
+typedef struct tn_json_key_slot {
+    const char *str;
+    size_t len;
+} tn_json_key_slot;
+
+#define TN_JSON_RECENT_KEYS 256
+
 typedef struct tn_json_parser {
     const unsigned char *s;
     size_t len, pos;
@@ -55,6 +63,9 @@ typedef struct tn_json_parser {
         TN_VEC(char) bytes;            /* their decoded text */
     } skip;
     tn_node hole; /* a null node: what keep() sees in place of nested values */
+    /* The last key copied at each hash slot, made while nothing was being
+     * dropped (so no rollback frees it). */
+    tn_json_key_slot recent_keys[TN_JSON_RECENT_KEYS];
 } tn_json_parser;
 
 /* Skips blanks; indentation, eight spaces at a time. */

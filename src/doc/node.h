@@ -42,7 +42,8 @@ struct tn_node {
     bool quoted;     /* scalar was quoted (YAML '...'/"...", any JSON string) */
     const char *tag; /* as written after handle expansion, e.g. "!Ref", "!!str"; NULL if none */
     tn_span span;
-    /* Scalars: raw text, NUL-terminated (for strings: the decoded value). */
+    /* Scalars: raw text, NUL-terminated (for strings: the decoded value);
+     * equal keys may share one copy. */
     const char *str;
     uint32_t len;
     /* Sequences: items[n]; mappings: pairs[n] in document order. */
