@@ -14,7 +14,7 @@ int tn_tfplan_run(tn_run *run);
 
 /* The loading pruner of plans (tfplan_prune.c): `ruleset` is the
  * tenet_ruleset the plan will be checked with. */
-#define TN_TFPLAN_PRUNE_DEPTH 5
+#define TN_TFPLAN_PRUNE_DEPTH 6
 bool tn_tfplan_prune(void *ruleset, const tn_doc_level *levels, size_t depth);
 
 /* Operation of a change.actions array. Sets *judged to whether a subject

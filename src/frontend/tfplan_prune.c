@@ -3,13 +3,14 @@
  * planned_values is there, resource_changes (of each change its address,
  * type, name, mode and reasons, and for the types a loaded kind maps the
  * change's actions, replace_paths, and in before, after and after_unknown
- * the attributes the mapping names), configuration (provider_config, and
- * the type, name, mode, provider_config_key and expressions of resource
- * entries) and variables. So planned_values, prior_state, drift and
- * outputs, the change of a resource no kind maps, sensitivity masks and
- * unmapped attributes (tags, policies, ...), and the expressions of
- * resources no kind maps, are never looked at. As for templates, the guess
- * is validated by the caller. */
+ * the attributes the mapping names), configuration (provider_config, and of
+ * resource entries the type, name, mode and provider_config_key, which
+ * attributes their expressions set, and the references of those a field
+ * that may link reads) and variables. So planned_values, prior_state,
+ * drift and outputs, the change of a resource no kind maps, sensitivity
+ * masks and unmapped attributes (tags, policies, ...), the expressions of
+ * resources no kind maps and the rest of the others' expressions, are
+ * never looked at. As for templates, the guess is validated by the caller. */
 #include "frontend/tfplan.h"
 
 #include <string.h>
@@ -37,29 +38,39 @@ static bool reads(const tn_kind *kind, const tn_format_map *map, bool root,
     return false;
 }
 
+/* Whether a field that may link to another subject reads `attr` of the
+ * values: the references of its configuration expression are followed. */
+static bool links_through(const tn_kind *kind, const tn_format_map *map, const tn_node *attr) {
+    for (size_t f = 0; f < kind->nfields; f++)
+        for (size_t a = 0; kind->fields[f].nrefs > 0 && a < map->fields[f].nalts; a++)
+            if (!map->fields[f].alts[a].root && touches(&map->fields[f].alts[a], &attr, 1))
+                return true;
+    return false;
+}
+
+/* The kind that maps the type named so far at a level, with its mapping;
+ * NULL when none does. *known tells whether a type is named at all. */
 static const tn_kind *kind_of(const tenet_ruleset *rs, const tn_doc_level *lv,
-                              const tn_format_map **map) {
+                              const tn_format_map **map, bool *known) {
     const tn_node *type = tn_doc_level_get(lv, "type");
-    if (type == NULL || type->type != TN_NODE_STRING)
+    *map = NULL;
+    *known = type != NULL && type->type == TN_NODE_STRING;
+    if (!*known)
         return NULL;
     const tn_kind *kind = tn_ruleset_kind_for_type(rs, "terraform", type->str, map);
     return *map != NULL ? kind : NULL;
 }
 
-static bool type_known(const tn_doc_level *lv) {
-    const tn_node *type = tn_doc_level_get(lv, "type");
-    return type != NULL && type->type == TN_NODE_STRING;
-}
-
 /* resource_changes[i].<key>...: depth 3 to 5. */
 static bool drop_in_change(const tenet_ruleset *rs, const tn_doc_level *lv, size_t depth) {
-    if (!type_known(&lv[2]))
-        return false; /* not known (yet): keep */
-    const tn_format_map *map = NULL;
-    const tn_kind *kind = kind_of(rs, &lv[2], &map);
     const tn_node *path[3] = {tn_doc_level_key(&lv[2]), NULL, NULL};
     if (path[0] == NULL || !tn_node_str_eq(path[0], "change"))
         return false;
+    const tn_format_map *map;
+    bool known;
+    const tn_kind *kind = kind_of(rs, &lv[2], &map, &known);
+    if (!known)
+        return false; /* not known (yet): keep */
     if (depth == 3 || kind == NULL)
         return kind == NULL;
     if ((path[1] = tn_doc_level_key(&lv[3])) == NULL)
@@ -75,6 +86,21 @@ static bool drop_in_change(const tenet_ruleset *rs, const tn_doc_level *lv, size
            !reads(kind, map, true, path, 3);
 }
 
+/* configuration.root_module.resources[i].expressions...: depth 5 and 6.
+ * All of it for the types no kind maps; else only whether an attribute is
+ * set is looked at, and the references of those a linking field reads. */
+static bool drop_in_config(const tenet_ruleset *rs, const tn_doc_level *lv, size_t depth) {
+    const tn_format_map *map;
+    bool known;
+    const tn_kind *kind = kind_of(rs, &lv[4], &map, &known);
+    if (!known)
+        return false; /* not known (yet): keep */
+    if (depth == 5 || kind == NULL)
+        return kind == NULL;
+    const tn_node *attr = tn_doc_level_key(&lv[5]);
+    return attr != NULL && !links_through(kind, map, attr);
+}
+
 bool tn_tfplan_prune(void *ruleset, const tn_doc_level *lv, size_t depth) {
     const tenet_ruleset *rs = ruleset;
     if (rs == NULL || depth == 0 || depth > TN_TFPLAN_PRUNE_DEPTH)
@@ -83,15 +109,12 @@ bool tn_tfplan_prune(void *ruleset, const tn_doc_level *lv, size_t depth) {
         return tn_doc_level_key_is(&lv[0], "planned_values") || tn_doc_level_key_is(&lv[0], "prior_state") ||
                tn_doc_level_key_is(&lv[0], "resource_drift") || tn_doc_level_key_is(&lv[0], "output_changes") ||
                tn_doc_level_key_is(&lv[0], "relevant_attributes") || tn_doc_level_key_is(&lv[0], "checks");
-    if (depth >= 3 && tn_doc_level_key_is(&lv[0], "resource_changes") && lv[1].node->type == TN_NODE_SEQ &&
-        lv[2].node->type == TN_NODE_MAP)
+    if (depth >= 3 && depth <= 5 && tn_doc_level_key_is(&lv[0], "resource_changes") &&
+        lv[1].node->type == TN_NODE_SEQ && lv[2].node->type == TN_NODE_MAP)
         return drop_in_change(rs, lv, depth);
-    /* configuration.root_module.resources[i].expressions of unmapped types */
-    if (depth == 5 && tn_doc_level_key_is(&lv[0], "configuration") && tn_doc_level_key_is(&lv[1], "root_module") &&
+    if (depth >= 5 && tn_doc_level_key_is(&lv[0], "configuration") && tn_doc_level_key_is(&lv[1], "root_module") &&
         tn_doc_level_key_is(&lv[2], "resources") && lv[3].node->type == TN_NODE_SEQ &&
-        tn_doc_level_key_is(&lv[4], "expressions") && type_known(&lv[4])) {
-        const tn_format_map *map = NULL;
-        return kind_of(rs, &lv[4], &map) == NULL;
-    }
+        tn_doc_level_key_is(&lv[4], "expressions"))
+        return drop_in_config(rs, lv, depth);
     return false;
 }

@@ -286,6 +286,46 @@ static void test_tfplan_pruner(void **state) {
     tenet_ruleset_free(rs);
 }
 
+/* The configuration: of a mapped type's expressions, only which attributes
+ * are set and the references a linking field may follow stay. */
+static void test_tfplan_pruner_config(void **state) {
+    (void)state;
+    tenet_ruleset *rs = NULL;
+    tenet_error err;
+    assert_int_equal(tenet_ruleset_builtin(&rs, &err), TENET_OK);
+    static const char plan[] =
+        "{\"format_version\": \"1.2\", \"resource_changes\": [],\n"
+        " \"configuration\": {\"root_module\": {\"resources\": [\n"
+        "  {\"type\": \"aws_elasticache_replication_group\", \"name\": \"g\",\n"
+        "   \"expressions\": {\"tags\": {\"constant_value\": {\"a\": \"b\"}},\n"
+        "    \"engine_version\": {\"constant_value\": \"3.2.10\"},\n"
+        "    \"kms_key_id\": {\"references\": [\"aws_kms_key.k.arn\", \"aws_kms_key.k\"]},\n"
+        "    \"cluster_mode\": [{\"num_node_groups\": {\"constant_value\": 2}}]}},\n"
+        "  {\"expressions\": {\"tags\": {\"constant_value\": {}}},\n"
+        "   \"type\": \"aws_elasticache_replication_group\", \"name\": \"late\"},\n"
+        "  {\"type\": \"aws_s3_bucket\", \"name\": \"b\",\n"
+        "   \"expressions\": {\"bucket\": {\"constant_value\": \"b\"}}}]}}}\n";
+    tn_prune_guess g;
+    tn_doc *doc = load_guess(plan, rs, &g);
+    assert_true(doc->pruned);
+    assert_true(tn_frontend_guess_holds(&g, &tn_frontend_terraform_plan));
+    const tn_node *res = tn_map_get(tn_map_get(tn_map_get(doc->root, "configuration"), "root_module"),
+                                    "resources");
+    const tn_node *ex = tn_map_get(res->ch.items[0], "expressions");
+    assert_int_equal(ex->n, 4); /* every attribute is still there */
+    assert_int_equal(tn_map_get(ex, "tags")->type, TN_NODE_NULL);
+    assert_int_equal(tn_map_get(ex, "engine_version")->type, TN_NODE_NULL);
+    assert_int_equal(tn_map_get(ex, "cluster_mode")->type, TN_NODE_NULL);
+    assert_int_equal(tn_map_get(tn_map_get(ex, "kms_key_id"), "references")->n, 2);
+    /* The type after the expressions: not known in time, kept. */
+    ex = tn_map_get(res->ch.items[1], "expressions");
+    assert_int_equal(tn_map_get(ex, "tags")->type, TN_NODE_MAP);
+    /* A type no kind maps: all of its expressions. */
+    assert_int_equal(tn_map_get(res->ch.items[2], "expressions")->type, TN_NODE_NULL);
+    tn_doc_free(doc);
+    tenet_ruleset_free(rs);
+}
+
 /* ---- tenet_check: the guess is checked ---- */
 
 static char *check_json(const tenet_ruleset *rs, const char *text, const char *format) {
@@ -357,6 +397,7 @@ int main(void) {
         cmocka_unit_test(test_borrowed_text),
         cmocka_unit_test(test_cfn_pruner),
         cmocka_unit_test(test_tfplan_pruner),
+        cmocka_unit_test(test_tfplan_pruner_config),
         cmocka_unit_test(test_check_validates_guess),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
