@@ -492,7 +492,8 @@ static int index_changes(tn_tfplan *p, const tn_node *changes) {
     tn_arena *a = p->run->arena;
     p->nrcs = changes->n;
     p->rcs = tn_arena_calloc(a, changes->n ? changes->n : 1, sizeof *p->rcs);
-    if (!p->rcs)
+    if (!p->rcs || tn_strmap_reserve(&p->by_addr, changes->n) != 0 ||
+        tn_strmap_reserve(&p->by_base, changes->n) != 0)
         return TENET_ENOMEM;
     for (size_t i = 0; i < changes->n; i++) {
         tn_tfplan_rc *rc = &p->rcs[i];

@@ -174,6 +174,9 @@ static int index_conf(tn_tfplan *p, const tn_node *res) {
         return -1;
     if (tn_strmap_get(&p->conf_index, done, done_len))
         return 0;
+    /* two entries per resource, and the mark */
+    if (tn_strmap_reserve(&p->conf_index, p->conf_index.count + 2 * res->n + 1) != 0)
+        return -1;
     for (size_t i = 0; i < res->n; i++) {
         const tn_node *r = res->ch.items[i];
         if (r->type != TN_NODE_MAP)

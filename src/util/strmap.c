@@ -64,20 +64,26 @@ static int resize(tn_strmap *m, size_t cap) {
     return 0;
 }
 
+int tn_strmap_reserve(tn_strmap *m, size_t count) {
+    if (count > SIZE_MAX / 10)
+        return -1;
+    /* Keep count at or below 70% of the capacity. */
+    if (m->cap && count * 10 <= m->cap * 7)
+        return 0;
+    size_t cap = m->cap ? m->cap : 8;
+    while (count * 10 > cap * 7) {
+        if (cap > SIZE_MAX / 2 / sizeof(tn_strmap_entry))
+            return -1;
+        cap *= 2;
+    }
+    return cap != m->cap ? resize(m, cap) : 0;
+}
+
 int tn_strmap_put(tn_strmap *m, const char *key, size_t len, void *value) {
     if (!key)
         key = ""; /* an empty slot is marked by a NULL key */
-    /* Keep count + 1 at or below 70% of the capacity. */
-    if (!m->cap || (m->count + 1) * 10 > m->cap * 7) {
-        size_t cap = m->cap ? m->cap : 8;
-        while ((m->count + 1) * 10 > cap * 7) {
-            if (cap > SIZE_MAX / 2 / sizeof(tn_strmap_entry))
-                return -1;
-            cap *= 2;
-        }
-        if (cap != m->cap && resize(m, cap) != 0)
-            return -1;
-    }
+    if (tn_strmap_reserve(m, m->count + 1) != 0)
+        return -1;
     uint64_t h = tn_hash(key, len);
     tn_strmap_entry *e = find_slot(m->slots, m->cap, key, len, h);
     if (!e->key) {

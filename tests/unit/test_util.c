@@ -191,6 +191,24 @@ static void test_strmap(void **state) {
     tn_strmap empty = {0};
     assert_null(tn_strmap_get(&empty, "x", 1));
     assert_int_not_equal(tn_hash("a", 1), tn_hash("b", 1));
+
+    /* Reserved room holds that many keys without growing; less is a no-op. */
+    tn_strmap r = {0};
+    assert_int_equal(tn_strmap_reserve(&r, 1000), 0);
+    size_t cap = r.cap;
+    assert_true(1000 * 10 <= cap * 7);
+    assert_int_equal(tn_strmap_reserve(&r, 10), 0);
+    assert_int_equal(r.cap, cap);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(tn_strmap_put(&r, keys[i], strlen(keys[i]), &keys[i]), 0);
+    assert_int_equal(r.cap, cap);
+    for (int i = 1000; i < 2000; i++) /* then it grows as before */
+        assert_int_equal(tn_strmap_put(&r, keys[i], strlen(keys[i]), &keys[i]), 0);
+    assert_true(r.cap > cap);
+    for (int i = 0; i < 2000; i++)
+        assert_ptr_equal(tn_strmap_get(&r, keys[i], strlen(keys[i])), &keys[i]);
+    assert_int_equal(tn_strmap_reserve(&r, SIZE_MAX), -1);
+    tn_strmap_free(&r);
 }
 
 static void test_utf8(void **state) {
