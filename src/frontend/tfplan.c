@@ -80,18 +80,26 @@ static size_t put_seg(char *o, const char *key, size_t key_len, long index) {
     return key_len + (plain ? 1 : 4);
 }
 
-/* base + the first n segments, in the arena; NULL when out of memory.
- * Written in place into room for the longest form: every looked-up field
- * has a path, and a growing buffer cost more than the lookup. */
-static const char *path_build(tn_arena *a, const char *base, const tn_path_seg *segs, size_t n) {
-    size_t blen = strlen(base), room = blen + 1;
+/* The length put_seg() gives the step. */
+static size_t seg_len(const tn_path_seg *seg) {
+    char num[24];
+    return seg->key ? seg->key_len + (plain_key(seg->key, seg->key_len) ? 1 : 4)
+                    : put_seg(num, NULL, 0, seg->index);
+}
+
+/* base + sub + the first n segments, in the arena; NULL when out of memory.
+ * Every looked-up field has a path: measured first, then written in place. */
+static const char *path_build(tn_arena *a, const char *base, const char *sub,
+                              const tn_path_seg *segs, size_t n) {
+    size_t blen = strlen(base), slen = strlen(sub), len = blen + slen;
     for (size_t i = 0; i < n; i++)
-        room += (segs[i].key ? segs[i].key_len : 0) + 24;
-    char *s = tn_arena_alloc(a, room);
+        len += seg_len(&segs[i]);
+    char *s = tn_arena_alloc(a, len + 1);
     if (!s)
         return NULL;
     memcpy(s, base, blen);
-    size_t o = blen;
+    memcpy(s + blen, sub, slen);
+    size_t o = blen + slen;
     for (size_t i = 0; i < n; i++)
         o += put_seg(s + o, segs[i].key, segs[i].key_len, segs[i].index);
     s[o] = '\0';
@@ -100,14 +108,16 @@ static const char *path_build(tn_arena *a, const char *base, const tn_path_seg *
 
 /* ---- field lookup ------------------------------------------------------- */
 
+/* Paths are the element's path, then for the values ".change.after" (or
+ * ".change.before") or ".change.after_unknown", then the steps taken. */
 typedef struct lookup_ctx {
     tn_arena *arena;
     const tn_node *rc; /* the resource_changes element, for '/' paths */
     const char *rc_path;
     const tn_node *vals; /* change.after (or change.before) */
-    const char *vals_path;
+    const char *vals_sub;
     const tn_node *unk; /* change.after_unknown, or NULL */
-    const char *unk_path;
+    const char *unk_sub;
     const tn_node *conf; /* the configuration resource, or NULL if not found */
 } lookup_ctx;
 
@@ -152,7 +162,7 @@ static int node_vkind(const tn_node *n) {
 /* An unknown value: present (an unknown key ARN still means a key is used). */
 static int set_unknown(lookup_ctx *c, tn_value *out, const tn_node *u, const tn_path_seg *segs,
                        size_t n, const char *reason) {
-    const char *path = path_build(c->arena, c->unk_path, segs, n);
+    const char *path = path_build(c->arena, c->rc_path, c->unk_sub, segs, n);
     if (!path)
         return TENET_ENOMEM;
     memset(out, 0, sizeof *out);
@@ -179,7 +189,7 @@ static int lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
     lookup_ctx *c = vctx;
     const tn_node *n = alt->root ? c->rc : c->vals;
     const tn_node *u = alt->root ? NULL : c->unk;
-    const char *base = alt->root ? c->rc_path : c->vals_path;
+    const char *sub = alt->root ? "" : c->vals_sub;
     size_t i = 0;
     for (;; i++) {
         if (is_true(u))
@@ -206,7 +216,7 @@ static int lookup(void *vctx, const tn_mapping_alt *alt, tn_value *out) {
         return unset_in_config(c, alt)
                    ? 0
                    : set_unknown(c, out, u, alt->segs, i, "partly known after apply");
-    const char *path = path_build(c->arena, base, alt->segs, alt->nsegs);
+    const char *path = path_build(c->arena, c->rc_path, sub, alt->segs, alt->nsegs);
     if (!path)
         return TENET_ENOMEM;
     int rc = tn_value_from_node(out, n, path, c->arena);
@@ -390,25 +400,21 @@ static int build_fields(tn_tfplan *p, tn_tfplan_rc *rc, tn_subject *s, const tn_
     lookup_ctx lk = {a, rc->node, s->path, NULL, NULL, NULL, NULL, tn_tfplan_conf_resource(p, rc)};
     if (after && after->type == TN_NODE_MAP) {
         lk.vals = after;
-        lk.vals_path = tn_arena_sprintf(a, "%s.change.after", s->path);
+        lk.vals_sub = ".change.after";
         lk.unk = unk && (unk->type == TN_NODE_MAP || is_true(unk)) ? unk : NULL;
-        lk.unk_path = tn_arena_sprintf(a, "%s.change.after_unknown", s->path);
+        lk.unk_sub = ".change.after_unknown";
     } else if (before && before->type == TN_NODE_MAP) {
         /* Linked subjects being deleted: what exists now. */
         lk.vals = before;
-        lk.vals_path = tn_arena_sprintf(a, "%s.change.before", s->path);
+        lk.vals_sub = ".change.before";
     }
-    if ((lk.vals && !lk.vals_path) || (lk.unk && !lk.unk_path))
-        return TENET_ENOMEM;
     int st = fill(p, s, map, &lk);
     if (st < 0)
         return st;
     if ((s->op == TN_OP_UPDATE || s->op == TN_OP_REPLACE) && before &&
         before->type == TN_NODE_MAP) {
         tn_subject prior = *s;
-        lookup_ctx blk = {a, rc->node, s->path, before, NULL, NULL, NULL, NULL};
-        if (!(blk.vals_path = tn_arena_sprintf(a, "%s.change.before", s->path)))
-            return TENET_ENOMEM;
+        lookup_ctx blk = {a, rc->node, s->path, before, ".change.before", NULL, NULL, NULL};
         prior.fields = NULL;
         prior.before = NULL;
         if ((st = fill(p, &prior, map, &blk)) < 0)
