@@ -127,16 +127,19 @@ static const tn_node *conf_search(const tn_node *res, const char *type, const ch
 }
 
 /* Index keys: a tag byte, the module's resources node, then type, name and
- * mode, each length-prefixed so that no content can collide. In the arena. */
-static const char *conf_key(tn_arena *a, char tag, const tn_node *res, const char *type,
-                            const char *name, const char *mode, size_t *len) {
+ * mode, each length-prefixed so that no content can collide. */
+static size_t conf_key_len(const char *type, const char *name, const char *mode) {
     const char *parts[3] = {type, name, mode};
-    size_t n = 1 + sizeof res;
+    size_t n = 1 + sizeof(const tn_node *);
     for (int i = 0; i < 3; i++)
         n += parts[i] ? sizeof(size_t) + strlen(parts[i]) : 0;
-    char *k = tn_arena_alloc(a, n);
-    if (!k)
-        return NULL;
+    return n;
+}
+
+/* Writes the key into k (conf_key_len bytes). */
+static void conf_key_put(char *k, char tag, const tn_node *res, const char *type,
+                         const char *name, const char *mode) {
+    const char *parts[3] = {type, name, mode};
     k[0] = tag;
     memcpy(k + 1, &res, sizeof res);
     size_t o = 1 + sizeof res;
@@ -148,7 +151,15 @@ static const char *conf_key(tn_arena *a, char tag, const tn_node *res, const cha
         memcpy(k + o + sizeof l, parts[i], l);
         o += sizeof l + l;
     }
-    *len = n;
+}
+
+/* A key to keep in the index, in the arena; NULL when out of memory. */
+static const char *conf_key(tn_arena *a, char tag, const tn_node *res, const char *type,
+                            const char *name, const char *mode, size_t *len) {
+    *len = conf_key_len(type, name, mode);
+    char *k = tn_arena_alloc(a, *len);
+    if (k)
+        conf_key_put(k, tag, res, type, name, mode);
     return k;
 }
 
@@ -165,14 +176,14 @@ static int index_first(tn_tfplan *p, const char *key, size_t len, size_t i) {
 /* Indexes the resources of one module's configuration on first use, so each
  * change finds its entry in constant time: a linear search per change made
  * large plans quadratic. Entries: 'A' (type, name) for any mode; 'M' (type,
- * name, mode); 'N' (type, name) among entries without a mode. */
+ * name, mode); 'N' (type, name) among entries without a mode; 'D' (no
+ * parts) marks the module done. */
 static int index_conf(tn_tfplan *p, const tn_node *res) {
     tn_arena *a = p->run->arena;
-    size_t len, done_len;
-    const char *done = conf_key(a, 'D', res, NULL, NULL, NULL, &done_len);
-    if (!done)
-        return -1;
-    if (tn_strmap_get(&p->conf_index, done, done_len))
+    char probe[1 + sizeof res];
+    size_t len;
+    conf_key_put(probe, 'D', res, NULL, NULL, NULL);
+    if (tn_strmap_get(&p->conf_index, probe, sizeof probe))
         return 0;
     /* two entries per resource, and the mark */
     if (tn_strmap_reserve(&p->conf_index, p->conf_index.count + 2 * res->n + 1) != 0)
@@ -192,14 +203,20 @@ static int index_conf(tn_tfplan *p, const tn_node *res) {
         if (index_first(p, k, len, i) < 0)
             return -1;
     }
-    return tn_strmap_put(&p->conf_index, done, done_len, (void *)(uintptr_t)1);
+    const char *done = conf_key(a, 'D', res, NULL, NULL, NULL, &len);
+    return done ? tn_strmap_put(&p->conf_index, done, len, (void *)(uintptr_t)1) : -1;
 }
 
+/* Looks a key up without keeping it: on the stack unless it is long. */
 static size_t conf_find(tn_tfplan *p, char tag, const tn_node *res, const char *type,
                         const char *name, const char *mode) {
-    size_t len;
-    const char *k = conf_key(p->run->arena, tag, res, type, name, mode, &len);
-    return k ? (size_t)(uintptr_t)tn_strmap_get(&p->conf_index, k, len) : 0;
+    char room[256];
+    size_t len = conf_key_len(type, name, mode);
+    char *k = len <= sizeof room ? room : tn_arena_alloc(p->run->arena, len);
+    if (!k)
+        return 0;
+    conf_key_put(k, tag, res, type, name, mode);
+    return (size_t)(uintptr_t)tn_strmap_get(&p->conf_index, k, len);
 }
 
 const tn_node *tn_tfplan_conf_resource(tn_tfplan *p, tn_tfplan_rc *rc) {
