@@ -494,6 +494,16 @@ static int check_format_version(tn_run *run, const tn_node *root) {
         s);
 }
 
+/* Whether `addr` is its module prefix addr[0..off), then [data.]type.name:
+ * an address without an instance key is its own base. */
+static bool own_base(const char *addr, size_t off, const char *data, const char *type,
+                     const char *name) {
+    const char *s = addr + off;
+    size_t dl = strlen(data), tl = strlen(type);
+    return strncmp(s, data, dl) == 0 && strncmp(s + dl, type, tl) == 0 && s[dl + tl] == '.' &&
+           strcmp(s + dl + tl + 1, name) == 0;
+}
+
 static int index_changes(tn_tfplan *p, const tn_node *changes) {
     tn_arena *a = p->run->arena;
     p->nrcs = changes->n;
@@ -534,10 +544,9 @@ static int index_changes(tn_tfplan *p, const tn_node *changes) {
                 return TENET_ENOMEM;
             memcpy(rc->calls, calls, (size_t)rc->ncalls * sizeof *rc->calls);
         }
-        if (type && name)
-            rc->base = tn_arena_sprintf(
-                a, "%.*s%s%s.%s", (int)off, rc->address,
-                tn_node_str_eq(tn_map_get(n, "mode"), "data") ? "data." : "", type, name);
+        const char *data = tn_node_str_eq(tn_map_get(n, "mode"), "data") ? "data." : "";
+        if (type && name && !own_base(rc->address, off, data, type, name))
+            rc->base = tn_arena_sprintf(a, "%.*s%s%s.%s", (int)off, rc->address, data, type, name);
         else
             rc->base = rc->address;
         if (!rc->base)
