@@ -3,8 +3,8 @@
  * references link to; and what the scenarios of one resource share.
  *
  * A resource with conditions and allowed values is built once per scenario,
- * but most of its fields read nothing of the scenario (an EngineVersion
- * written as a literal) or only part of it (a KmsKeyId that depends on one
+ * but most of its fields read nothing of the scenario (a Version
+ * written as a literal) or only part of it (a KeyId that depends on one
  * condition). Resolution records what each value read (tn_cfn_deps), and a
  * scenario that agrees on all of it copies the value instead of resolving it
  * again: the copy is the same value, pointers and all, so the evaluator can

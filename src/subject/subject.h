@@ -82,7 +82,7 @@ struct tn_subject {
     const char *operation_name; /* API operation (CreateBucket) or NULL */
     const char *region;         /* NULL = unknown */
     const char *region_reason;  /* why the region is unknown */
-    const char *scenario;       /* NULL or "when UseKey is true; NodeType=cache.t3.micro" */
+    const char *scenario;       /* NULL or "when UseKey is true; Size=small" */
     tn_span span;               /* the subject's own position (resource key, request start) */
     const char *path;           /* e.g. Resources.Cache */
     tn_value *fields;           /* [kind->nfields] */
