@@ -1,5 +1,5 @@
 /* Build-time tool: loads each rule pack with the loader tenet uses at run
- * time (tn_doc_decode_text, tn_doc_parse) and writes its document tree as
+ * time (tn_doc_parse_bytes) and writes its document tree as
  * const C data (see src/rules/builtin.h), so that a process using the
  * built-in packs parses nothing at start-up.
  *
@@ -287,14 +287,10 @@ static int put_pack(FILE *out, size_t pack, const char *path, char *entry, size_
         return -1;
     }
     const char *name = base_name(path);
-    const char *text;
-    size_t text_len;
-    char *owned = NULL;
     tn_doc *doc = NULL;
     tenet_error err;
     memset(&err, 0, sizeof err);
-    int rv = tn_doc_decode_text(data, len, &text, &text_len, &owned, name, &err);
-    if (!rv) rv = tn_doc_parse(&doc, text, text_len, name, NULL, &err);
+    int rv = tn_doc_parse_bytes(&doc, data, len, name, &err);
     /* The spans index the document's text: it must be a tail of the bytes
      * tenet embeds (a BOM may precede it), which UTF-16 transcoded is not. */
     bool own_bytes = !rv && doc->len <= len &&
@@ -322,7 +318,6 @@ static int put_pack(FILE *out, size_t pack, const char *path, char *entry, size_
         free(g.seen);
     }
     tn_doc_free(doc);
-    tn_free(owned);
     free(data);
     return 0;
 }

@@ -454,6 +454,10 @@ static int parse_key(jparser *p) {
         return rc;
     if ((rc = add_child(p, key)) != TENET_OK)
         return rc;
+    return tn_json_key_colon(p);
+}
+
+int tn_json_key_colon(jparser *p) {
     tn_json_skip_ws(p);
     if (p->pos >= p->len || p->s[p->pos] != ':')
         return tn_json_unexpected(p, "':' after the key");

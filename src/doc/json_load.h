@@ -121,6 +121,8 @@ int tn_json_fail(tn_json_parser *p, const char *msg);
 int tn_json_nomem(tn_json_parser *p);
 /* Describes the unexpected byte at the current position. */
 int tn_json_unexpected(tn_json_parser *p, const char *expected);
+/* After a member's key: the ':' and the blanks around it. */
+int tn_json_key_colon(tn_json_parser *p);
 /* Reads the string at p->pos (its opening quote) to past its closing
  * quote, checking it and its decoded length against the scalar limit. */
 int tn_json_string(tn_json_parser *p, tn_json_str *out);

@@ -136,13 +136,7 @@ static int skip_key(jparser *p) {
     if (TN_VEC_PUSH(p->skip.keys, k) != 0)
         return tn_json_nomem(p);
     p->skip.frames.v[p->skip.frames.n - 1].n++;
-    tn_json_skip_ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != ':')
-        return tn_json_unexpected(p, "':' after the key");
-    p->pos++;
-    p->col++;
-    tn_json_skip_ws(p);
-    return TENET_OK;
+    return tn_json_key_colon(p);
 }
 
 /* The innermost skipped collection ends at its closing bracket: checked

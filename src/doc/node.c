@@ -455,6 +455,19 @@ int tn_doc_decode_text(const char *data, size_t len, const char **text, size_t *
     return TENET_OK;
 }
 
+int tn_doc_parse_bytes(tn_doc **out, const char *data, size_t len, const char *name,
+                       tenet_error *err) {
+    const char *text;
+    size_t text_len;
+    char *owned = NULL;
+    *out = NULL;
+    int rv = tn_doc_decode_text(data ? data : "", data ? len : 0, &text, &text_len, &owned, name,
+                                err);
+    if (!rv) rv = tn_doc_parse(out, text, text_len, name, NULL, err);
+    tn_free(owned);
+    return rv;
+}
+
 int tn_doc_parse(tn_doc **out, const char *text, size_t len, const char *name,
                  const tn_doc_limits *limits, tenet_error *err) {
     return tn_doc_parse_with(out, text, len, name, limits, NULL, err);

@@ -142,6 +142,12 @@ typedef struct tn_doc_load {
 int tn_doc_decode_text(const char *data, size_t len, const char **text, size_t *text_len,
                        char **owned, const char *name, tenet_error *err);
 
+/* tn_doc_decode_text, then tn_doc_parse with default limits: how a rules
+ * file's raw bytes become a document (src/rules/load.c and the build-time
+ * loader of the built-in packs must agree on it). */
+int tn_doc_parse_bytes(tn_doc **out, const char *data, size_t len, const char *name,
+                       tenet_error *err);
+
 /* Parses UTF-8 text as JSON when it looks like JSON (first non-blank is '{'
  * or '['), else as YAML; a JSON document that fails JSON parsing is tried as
  * YAML and the JSON error is reported if that fails too. The text is copied

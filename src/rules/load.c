@@ -54,13 +54,7 @@ static int load_source(tn_rc *rc, const tenet_rules_source *src, const tn_builti
         p->doc = &p->view;
         return TENET_OK;
     }
-    const char *text;
-    size_t len;
-    char *owned = NULL;
-    int rv = tn_doc_decode_text(src->data ? src->data : "", src->data ? src->len : 0, &text, &len,
-                                &owned, p->file, rc->err);
-    if (!rv) rv = tn_doc_parse(&p->parsed, text, len, p->file, NULL, rc->err);
-    tn_free(owned);
+    int rv = tn_doc_parse_bytes(&p->parsed, src->data, src->len, p->file, rc->err);
     p->doc = p->parsed;
     return as_rules_error(rv, rc->err);
 }

@@ -113,15 +113,10 @@ static void same_node(node_map *m, const tn_node *a, const tn_node *b) {
 
 /* The document src/rules/load.c parses for a pack's bytes. */
 static tn_doc *parse_pack(const char *name, const char *data, size_t len) {
-    const char *text;
-    size_t text_len;
-    char *owned = NULL;
     tn_doc *doc = NULL;
     tenet_error err;
     memset(&err, 0, sizeof err);
-    int rv = tn_doc_decode_text(data, len, &text, &text_len, &owned, name, &err);
-    if (!rv) rv = tn_doc_parse(&doc, text, text_len, name, NULL, &err);
-    tn_free(owned);
+    int rv = tn_doc_parse_bytes(&doc, data, len, name, &err);
     if (rv) fail_msg("%s does not parse: %s", name, err.message);
     return doc;
 }
