@@ -457,6 +457,15 @@ static int parse_key(jparser *p) {
     return tn_json_key_colon(p);
 }
 
+int tn_json_comma(jparser *p, char close) {
+    p->pos++;
+    p->col++;
+    tn_json_skip_ws(p);
+    if (p->pos < p->len && p->s[p->pos] == close)
+        return tn_json_fail(p, "trailing comma is not allowed");
+    return TENET_OK;
+}
+
 int tn_json_key_colon(jparser *p) {
     tn_json_skip_ws(p);
     if (p->pos >= p->len || p->s[p->pos] != ':')
@@ -562,11 +571,8 @@ static int parse(jparser *p) {
         if (p->pos < p->len && p->s[p->pos] == close) {
             rc = close_frame(p);
         } else if (p->pos < p->len && p->s[p->pos] == ',') {
-            p->pos++;
-            p->col++;
-            tn_json_skip_ws(p);
-            if (p->pos < p->len && p->s[p->pos] == close)
-                return tn_json_fail(p, "trailing comma is not allowed");
+            if ((rc = tn_json_comma(p, close)) != TENET_OK)
+                return rc;
             if (is_map)
                 rc = parse_key(p);
             want_value = true;

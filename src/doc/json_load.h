@@ -121,6 +121,9 @@ int tn_json_fail(tn_json_parser *p, const char *msg);
 int tn_json_nomem(tn_json_parser *p);
 /* Describes the unexpected byte at the current position. */
 int tn_json_unexpected(tn_json_parser *p, const char *expected);
+/* At the ',' after a member or item of a collection that ends with
+ * `close`: the comma and the blanks after it; a trailing comma fails. */
+int tn_json_comma(tn_json_parser *p, char close);
 /* After a member's key: the ':' and the blanks around it. */
 int tn_json_key_colon(tn_json_parser *p);
 /* Reads the string at p->pos (its opening quote) to past its closing

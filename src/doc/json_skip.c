@@ -236,11 +236,8 @@ int tn_json_skip(jparser *p, tn_node **dropped) {
             if (p->pos < p->len && p->s[p->pos] == close) {
                 rc = end_frame(p, &r);
             } else if (p->pos < p->len && p->s[p->pos] == ',') {
-                p->pos++;
-                p->col++;
-                tn_json_skip_ws(p);
-                if (p->pos < p->len && p->s[p->pos] == close)
-                    return tn_json_fail(p, "trailing comma is not allowed");
+                if ((rc = tn_json_comma(p, close)) != TENET_OK)
+                    return rc;
                 rc = is_map ? skip_key(p) : TENET_OK;
                 want_value = true;
             } else {
