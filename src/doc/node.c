@@ -41,6 +41,7 @@ int tn_doc_create(tn_doc **out, const char *text, size_t len, const char *name, 
     if (!doc)
         return tn_error_set(err, TENET_ENOMEM, name ? name : "<input>", 0, 0, "out of memory");
     tn_arena_init(&doc->arena);
+    tn_arena_expect(&doc->arena, len); /* a tree is about as large as its text */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
         len -= 3;

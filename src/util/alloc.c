@@ -2,11 +2,17 @@
  * (TENET_FAULT_INJECTION) a failure countdown lets unit tests prove that
  * every allocation failure surfaces as TENET_ENOMEM instead of a crash or a
  * leak; the shipped library compiles it out. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#define TN_HAVE_PAGES 1
+#endif
 
 #ifdef TENET_FAULT_INJECTION
 #include <stdatomic.h>
@@ -84,3 +90,41 @@ char *tn_strndup(const char *s, size_t len) {
     p[len] = '\0';
     return p;
 }
+
+#ifdef TN_HAVE_PAGES
+/* Over-map by one unit, then trim both ends to the aligned block: only an
+ * aligned block can become a huge page. */
+void *tn_alloc_pages(size_t size) {
+    if (should_fail() || size == 0 || size > SIZE_MAX - TN_PAGES_UNIT)
+        return NULL;
+    size_t span = size + TN_PAGES_UNIT;
+    unsigned char *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                              -1, 0);
+    if (raw == MAP_FAILED)
+        return NULL;
+    uintptr_t at = ((uintptr_t)raw + TN_PAGES_UNIT - 1) & ~(uintptr_t)(TN_PAGES_UNIT - 1);
+    size_t head = (size_t)(at - (uintptr_t)raw);
+    if (head)
+        munmap(raw, head);
+    if (span - head > size)
+        munmap((unsigned char *)at + size, span - head - size);
+#ifdef MADV_HUGEPAGE
+    madvise((void *)at, size, MADV_HUGEPAGE); /* advice only: failure is harmless */
+#endif
+    return counted((void *)at);
+}
+
+void tn_free_pages(void *p, size_t size) {
+    if (!p)
+        return;
+    uncounted(p);
+    munmap(p, size);
+}
+#else
+void *tn_alloc_pages(size_t size) { return tn_malloc(size); }
+
+void tn_free_pages(void *p, size_t size) {
+    (void)size;
+    tn_free(p);
+}
+#endif

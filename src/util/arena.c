@@ -35,16 +35,41 @@ void tn_arena_init(tn_arena *a) {
     a->total = 0;
 }
 
+/* Chunks of TN_PAGES_UNIT bytes or more (header included) are whole
+ * pages from tn_alloc_pages(), rounded up to a multiple of the unit; the
+ * size recorded is what the rounding made usable. */
+#ifndef TENET_DEBUG_ARENA
+static bool chunk_is_pages(size_t size) { return size >= TN_PAGES_UNIT - TN_CHUNK_HEADER; }
+#endif
+
 static tn_arena_chunk *chunk_new(size_t size) {
-    if (size > SIZE_MAX - TN_CHUNK_HEADER)
+    if (size > SIZE_MAX - TN_CHUNK_HEADER - TN_PAGES_UNIT)
         return NULL;
-    tn_arena_chunk *c = tn_malloc(TN_CHUNK_HEADER + size);
+    tn_arena_chunk *c;
+#ifndef TENET_DEBUG_ARENA
+    if (chunk_is_pages(size)) {
+        size_t bytes = (TN_CHUNK_HEADER + size + TN_PAGES_UNIT - 1) & ~(TN_PAGES_UNIT - 1);
+        c = tn_alloc_pages(bytes);
+        size = bytes - TN_CHUNK_HEADER;
+    } else
+#endif
+        c = tn_malloc(TN_CHUNK_HEADER + size);
     if (!c)
         return NULL;
     c->next = NULL;
     c->size = size;
     c->used = 0;
     return c;
+}
+
+static void chunk_free(tn_arena_chunk *c) {
+#ifndef TENET_DEBUG_ARENA
+    if (chunk_is_pages(c->size)) {
+        tn_free_pages(c, TN_CHUNK_HEADER + c->size);
+        return;
+    }
+#endif
+    tn_free(c);
 }
 
 /* A dedicated chunk, linked second so the head keeps serving small requests. */
@@ -96,8 +121,12 @@ static void *bump(tn_arena *a, size_t size, size_t align) {
     tn_arena_chunk *c = chunk_new(a->chunk_size);
     if (!c)
         return NULL;
+    /* Geometric growth keeps the chunk count logarithmic; past the largest
+     * malloc'd chunk come whole huge pages (chunk_new), one fault each. */
     if (a->chunk_size < TN_ARENA_MAX_CHUNK)
-        a->chunk_size *= 2; /* geometric growth keeps the chunk count logarithmic */
+        a->chunk_size *= 2;
+    else
+        a->chunk_size = TN_PAGES_UNIT - TN_CHUNK_HEADER;
     c->next = a->head;
     a->head = c;
     c->used = need;
@@ -214,11 +243,21 @@ char *tn_arena_sprintf(tn_arena *a, const char *fmt, ...) {
     return p;
 }
 
+void tn_arena_expect(tn_arena *a, size_t bytes) {
+#ifndef TENET_DEBUG_ARENA
+    if (bytes >= TN_ARENA_MAX_CHUNK && a->chunk_size < TN_PAGES_UNIT - TN_CHUNK_HEADER)
+        a->chunk_size = TN_PAGES_UNIT - TN_CHUNK_HEADER;
+#else
+    (void)a;
+    (void)bytes;
+#endif
+}
+
 void tn_arena_release(tn_arena *a) {
     tn_arena_chunk *c = a->head;
     while (c) {
         tn_arena_chunk *next = c->next;
-        tn_free(c);
+        chunk_free(c);
         c = next;
     }
     tn_arena_init(a);
@@ -237,7 +276,7 @@ void tn_arena_rollback(tn_arena *a, const tn_arena_mark *m) {
     tn_arena_chunk *c = a->head;
     while (c && c != m->head) {
         tn_arena_chunk *next = c->next;
-        tn_free(c);
+        chunk_free(c);
         c = next;
     }
     if (!m->head) {
@@ -247,7 +286,7 @@ void tn_arena_rollback(tn_arena *a, const tn_arena_mark *m) {
     c = m->head->next;
     while (c && c != m->next) {
         tn_arena_chunk *next = c->next;
-        tn_free(c);
+        chunk_free(c);
         c = next;
     }
     m->head->next = m->next;

@@ -70,6 +70,58 @@ static void test_arena_oom(void **state) {
     tn_arena_release(&a);
 }
 
+/* Large arenas take whole pages: aligned blocks a huge page can back. */
+static void test_arena_pages(void **state) {
+    (void)state;
+    long live = tn_alloc_live();
+    unsigned char *p = tn_alloc_pages(2 * TN_PAGES_UNIT);
+    assert_non_null(p);
+#ifdef __linux__
+    assert_int_equal((uintptr_t)p % TN_PAGES_UNIT, 0);
+#endif
+    p[0] = 1;
+    p[2 * TN_PAGES_UNIT - 1] = 2;
+    tn_free_pages(p, 2 * TN_PAGES_UNIT);
+    tn_free_pages(NULL, 0);
+
+    /* Hinted: the first chunk is already a page block. */
+    tn_arena a;
+    tn_arena_init(&a);
+    tn_arena_expect(&a, 3u << 20);
+    tn_arena_mark m = tn_arena_mark_get(&a);
+    size_t got = 0;
+    while (got < 5 * TN_PAGES_UNIT) { /* spans several page chunks */
+        unsigned char *q = tn_arena_alloc(&a, 40000);
+        assert_non_null(q);
+        memset(q, 0xA5, 40000);
+        got += 40000;
+    }
+    char *big = tn_arena_alloc(&a, TN_PAGES_UNIT + 1); /* a page chunk of its own */
+    assert_non_null(big);
+    big[TN_PAGES_UNIT] = 'x';
+    tn_arena_rollback(&a, &m);
+    assert_non_null(tn_arena_strdup(&a, "after rollback"));
+    tn_arena_release(&a);
+    assert_int_equal(tn_alloc_live(), live);
+
+    /* Unhinted growth reaches page chunks after the largest malloc'd one. */
+    tn_arena_init(&a);
+    for (got = 0; got < 6 * TN_PAGES_UNIT; got += 1000)
+        assert_non_null(tn_arena_alloc(&a, 1000));
+    tn_arena_release(&a);
+    assert_int_equal(tn_alloc_live(), live);
+
+    /* A failed page block is a NULL, like any other allocation failure. */
+    tn_arena_init(&a);
+    tn_arena_expect(&a, 3u << 20);
+    tn_alloc_fail_after(0);
+    assert_null(tn_arena_alloc(&a, 10));
+    tn_alloc_fail_after(-1);
+    assert_non_null(tn_arena_alloc(&a, 10));
+    tn_arena_release(&a);
+    assert_int_equal(tn_alloc_live(), live);
+}
+
 static void test_buf_basic(void **state) {
     (void)state;
     tn_buf b = {0};
@@ -270,6 +322,7 @@ int main(void) {
         cmocka_unit_test(test_arena_alignment_and_growth),
         cmocka_unit_test(test_arena_strings),
         cmocka_unit_test(test_arena_oom),
+        cmocka_unit_test(test_arena_pages),
         cmocka_unit_test(test_buf_basic),
         cmocka_unit_test(test_buf_json_escaping),
         cmocka_unit_test(test_buf_dispose),
