@@ -15,7 +15,7 @@
 
 #define TN_ARENA_ALIGN 16
 #define TN_ARENA_FIRST_CHUNK ((size_t)4096)
-#define TN_ARENA_MAX_CHUNK ((size_t)1 << 20)
+#define TN_ARENA_MAX_CHUNK ((size_t)128 << 10)
 
 struct tn_arena_chunk {
     tn_arena_chunk *next;
