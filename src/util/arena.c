@@ -1,8 +1,9 @@
 /* Chunked bump allocator. Chunks are singly linked, newest first; a request
  * larger than a quarter of the regular chunk size gets a chunk of its own,
  * linked behind the current one so the current chunk's free tail stays in
- * use. With TENET_DEBUG_ARENA every request is its own chunk, so ASan and
- * valgrind see each object's bounds. */
+ * use. Regular chunks double from 4 KiB to 128 KiB; after that they are
+ * 2 MiB huge-page blocks (alloc.h). With TENET_DEBUG_ARENA every request is
+ * its own chunk, so ASan and valgrind see each object's bounds. */
 #include "arena.h"
 
 #include "alloc.h"

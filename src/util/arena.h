@@ -30,9 +30,10 @@ char *tn_arena_sprintf(tn_arena *a, const char *fmt, ...)
     ;
 char *tn_arena_vsprintf(tn_arena *a, const char *fmt, va_list ap);
 void tn_arena_release(tn_arena *a);
-/* A hint that the arena will hold about `bytes`: from a megabyte on it
- * starts with whole huge pages instead of growing through small chunks,
- * each of whose pages would be a separate fault. */
+/* A hint that the arena will hold about `bytes`: from 128 KiB on it
+ * starts with whole huge-page blocks (tn_alloc_pages) instead of growing
+ * through malloc'd chunks, each of whose pages would be a separate fault.
+ * Without the hint an arena switches to such blocks after 252 KiB. */
 void tn_arena_expect(tn_arena *a, size_t bytes);
 
 /* A point to return to: tn_arena_rollback() frees everything allocated
