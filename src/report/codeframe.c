@@ -121,7 +121,8 @@ static void put_gutter(tn_buf *out, size_t gutter, uint32_t line_no, const tn_fr
 }
 
 void tn_codeframe(tn_buf *out, const char *line, size_t len, uint32_t line_no, uint32_t col,
-                  uint32_t end_col, size_t gutter, const tn_frame_style *style) {
+                  uint32_t end_col, size_t gutter, const tn_frame_style *style,
+                  tn_frame_cursor *cursor) {
     static const tn_frame_style plain = {NULL, NULL, NULL};
     const tn_frame_style *st = style ? style : &plain;
     if (!line)
@@ -138,11 +139,20 @@ void tn_codeframe(tn_buf *out, const char *line, size_t len, uint32_t line_no, u
     if (line && len > TN_FRAME_MAX_SCAN) {
         size_t at = 0;
         uint32_t cp = 1;
+        if (cursor && cursor->line == line && cursor->cp <= col && cursor->at <= len) {
+            at = cursor->at;
+            cp = cursor->cp;
+        }
         while (at < len && cp < col) { /* code points are counted as the loaders count them */
             at++;
             while (at < len && ((unsigned char)line[at] & 0xC0) == 0x80)
                 at++;
             cp++;
+        }
+        if (cursor) {
+            cursor->line = line;
+            cursor->at = at;
+            cursor->cp = cp;
         }
         size_t from = at > TN_FRAME_MAX_SCAN / 4 ? at - TN_FRAME_MAX_SCAN / 4 : 0;
         while (from > 0 && ((unsigned char)line[from] & 0xC0) == 0x80)

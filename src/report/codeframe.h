@@ -31,13 +31,25 @@ typedef struct tn_frame_style {
 /* Number of decimal digits of `line` (the gutter width). */
 size_t tn_frame_gutter_width(uint32_t line);
 
+/* Where the last frame's search for its caret ended on a long line. Frames
+ * of one line come in column order, so with a cursor each resumes there
+ * instead of scanning from the line's start: thousands of diagnostics on
+ * one minified line then cost the line once, not once per diagnostic.
+ * Start it zeroed; it only ever speeds the search up. */
+typedef struct tn_frame_cursor {
+    const char *line; /* the line it belongs to */
+    size_t at;        /* byte offset in it... */
+    uint32_t cp;      /* ...of this 1-based code point */
+} tn_frame_cursor;
+
 /* Writes the three frame lines for `line_text` (one line, no newline),
  * which is line number `line_no`, underlining code point columns
  * [col, end_col) (1-based, end exclusive). end_col == 0 underlines to the
  * end of the line's text (multi-line spans); an empty range gets one caret.
  * `gutter` is the gutter width (at least tn_frame_gutter_width(line_no)).
- * `style` may be NULL (no colour). */
+ * `style` may be NULL (no colour); `cursor` may be NULL. */
 void tn_codeframe(tn_buf *out, const char *line_text, size_t line_len, uint32_t line_no,
-                  uint32_t col, uint32_t end_col, size_t gutter, const tn_frame_style *style);
+                  uint32_t col, uint32_t end_col, size_t gutter, const tn_frame_style *style,
+                  tn_frame_cursor *cursor);
 
 #endif

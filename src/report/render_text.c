@@ -28,6 +28,7 @@ typedef struct text_ctx {
     bool color;
     bool any;        /* something was printed */
     bool prev_multi; /* the previous block had more than one line */
+    tn_frame_cursor cursor; /* frames of one long line resume their search */
 } text_ctx;
 
 static const char *sev_name(tenet_severity s) {
@@ -204,7 +205,7 @@ static size_t put_frame(text_ctx *t, const tn_report_file *f, uint32_t line, uin
     if (end_line == 0 && end_col == 0)
         end = col + 1;
     size_t gutter = tn_frame_gutter_width(line);
-    tn_codeframe(t->out, s, n, line, col ? col : 1, end, gutter, &st);
+    tn_codeframe(t->out, s, n, line, col ? col : 1, end, gutter, &st, &t->cursor);
     return gutter;
 }
 
@@ -271,7 +272,7 @@ static void put_count(tn_buf *out, size_t n, const char *one, const char *many) 
 }
 
 int tn_render_text(const tenet_report *r, const tenet_render_options *o, tn_buf *out) {
-    text_ctx t = {r, out, o->color != 0, false, false};
+    text_ctx t = {r, out, o->color != 0, false, false, {NULL, 0, 0}};
     size_t next_error = 0;
     for (size_t fi = 0; fi < r->files.n; fi++) {
         const tn_report_file *f = &r->files.v[fi];

@@ -9,13 +9,14 @@
 #include "report/codeframe.h"
 #include "util/buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static tn_buf b;
 
 static char *frame(const char *line, uint32_t line_no, uint32_t col, uint32_t end_col) {
     tn_buf_free(&b);
-    tn_codeframe(&b, line, strlen(line), line_no, col, end_col, 0, NULL);
+    tn_codeframe(&b, line, strlen(line), line_no, col, end_col, 0, NULL, NULL);
     tn_buf_putc(&b, '\0');
     assert_false(tn_buf_failed(&b));
     return b.ptr;
@@ -207,6 +208,36 @@ static void test_tabs_in_a_cut_line(void **state) {
     assert_int_equal(width_of(l2, (size_t)(target - l2)), (size_t)(strchr(l3, '^') - l3));
 }
 
+/* Frames of one long line through a cursor are the frames without one, in
+ * column order or not, and the cursor ends where the last caret is. */
+static void test_long_line_cursor(void **state) {
+    (void)state;
+    size_t len = 5 * TN_FRAME_MAX_SCAN;
+    char *line = malloc(len + 1);
+    assert_non_null(line);
+    size_t n = 0;
+    while (n + 3 <= len) { /* "ab\xC3\xA9" repeated: 3 code points in 4 bytes */
+        memcpy(line + n, n + 4 <= len ? "ab\xC3\xA9" : "abc", n + 4 <= len ? 4 : 3);
+        n += n + 4 <= len ? 4 : 3;
+    }
+    line[n] = '\0';
+    const uint32_t cols[] = {3, 2000, 9000, 9001, 12000, 14000, 500, 15358};
+    tn_frame_cursor cur = {NULL, 0, 0};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        tn_buf with = {0}, without = {0};
+        tn_codeframe(&with, line, n, 1, cols[i], cols[i] + 2, 0, NULL, &cur);
+        tn_codeframe(&without, line, n, 1, cols[i], cols[i] + 2, 0, NULL, NULL);
+        tn_buf_putc(&with, '\0');
+        tn_buf_putc(&without, '\0');
+        assert_string_equal(with.ptr, without.ptr);
+        assert_ptr_equal(cur.line, line);
+        assert_int_equal(cur.cp, cols[i]);
+        tn_buf_free(&with);
+        tn_buf_free(&without);
+    }
+    free(line);
+}
+
 static void test_gutter_and_colour(void **state) {
     (void)state;
     assert_int_equal(tn_frame_gutter_width(9), 1);
@@ -214,7 +245,7 @@ static void test_gutter_and_colour(void **state) {
     assert_int_equal(tn_frame_gutter_width(12345), 5);
     tn_buf_free(&b);
     tn_frame_style st = {"<g>", "<m>", "</>"};
-    tn_codeframe(&b, "k: v", 4, 5, 4, 5, 3, &st);
+    tn_codeframe(&b, "k: v", 4, 5, 4, 5, 3, &st, NULL);
     tn_buf_putc(&b, '\0');
     assert_string_equal(b.ptr, "<g>    |</>\n<g>  5 |</> k: v\n<g>    |</>    <m>^</>\n");
 }
@@ -233,6 +264,7 @@ int main(void) {
         cmocka_unit_test(test_long_line_with_wide_characters),
         cmocka_unit_test(test_wide_character_underlined),
         cmocka_unit_test(test_tabs_in_a_cut_line),
+        cmocka_unit_test(test_long_line_cursor),
         cmocka_unit_test(test_gutter_and_colour),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
