@@ -95,6 +95,8 @@ def generate(a, wd, sizes):
         files["cfn%d.yaml" % n] = gen_cfn.to_yaml(t)
         files["cfn%d.json" % n] = json.dumps(gen_cfn.to_json(t), indent=2) + "\n"
         files["plan%d.json" % n] = json.dumps(gen_tfplan.plan(n, 7), indent=2) + "\n"
+        # Minified: every diagnostic's code frame is on one long line.
+        files["cfn%d.min.json" % n] = json.dumps(gen_cfn.to_json(t), separators=(",", ":"))
     files["tiny.yaml"] = TINY
     for name, text in files.items():
         write(os.path.join(wd, name), text)
@@ -192,7 +194,21 @@ def main():
             w = by[big]["tenet_wall"] / by[small]["tenet_wall"]
             c = by[big]["tenet_cpu"] / by[small]["tenet_cpu"]
             res["linearity"][small] = {"wall": w, "cpu": c}
-            print("  %-14s wall %5.2fx  cpu %5.2fx" % (small.split(".")[1] + " " + small[:4], w, c))
+            print("  %-14s wall %5.2fx  cpu %5.2fx" % (small, w, c))
+        # Text output of a one-line template: thousands of code frames cut from
+        # the same line must cost the line once, not once per frame.
+        mt = {}
+        for name in ("cfn1000.min.json", "cfn10000.min.json"):
+            runs = [run(tenet_cmd(a, p(name), extra=("--format", "text")), ok=(0, 1))
+                    for _ in range(max(3, a.runs // 2))]
+            mt[name] = (med([x[0] for x in runs]), med([x[1] for x in runs]))
+        w = mt["cfn10000.min.json"][0] / mt["cfn1000.min.json"][0]
+        c = mt["cfn10000.min.json"][1] / mt["cfn1000.min.json"][1]
+        res["linearity"]["cfn1000.min.json text"] = {"wall": w, "cpu": c,
+                                                     "wall_1000": mt["cfn1000.min.json"][0],
+                                                     "wall_10000": mt["cfn10000.min.json"][0]}
+        print("  %-14s wall %5.2fx  cpu %5.2fx  (one-line JSON, text output: %s / %s ms)" % (
+            "cfn1000.min", w, c, ms(mt["cfn1000.min.json"][0]), ms(mt["cfn10000.min.json"][0])))
 
     # ---- start-up ---------------------------------------------------------------------
     n = 3 if a.smoke else 31
