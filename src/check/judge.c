@@ -34,6 +34,7 @@ typedef struct judge_state {
     tn_arena *arena; /* for what lives as long as this judgement */
     size_t variant;
     size_t *result;  /* [nrules] while sharing: 1 + the item a rule's finding went to, or 0 */
+    bool single;     /* one variant: each finding goes to the report as it comes */
     int rc;
 } judge_state;
 
@@ -57,6 +58,8 @@ static void locate(const tn_run *run, const tn_subject *s, const tn_finding *f, 
     *path = f->at_path ? f->at_path : (at && at->path ? at->path : s->path);
 }
 
+static int add_finding(tn_run *run, const collected *c, const char *scenario);
+
 static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
     judge_state *st = payload;
     tn_run *run = st->run;
@@ -68,6 +71,12 @@ static int collect(void *payload, const tn_subject *s, const tn_finding *f) {
     c.last_variant = st->variant;
     c.count = 1;
     locate(run, s, f, &c.span, &c.has_span, &c.path);
+    /* One variant evaluates each rule once, so no finding repeats: there
+     * is nothing to fold, and the report gets them in the same order. */
+    if (st->single) {
+        int rc = add_finding(run, &c, NULL);
+        return rc != TENET_OK ? (st->rc = rc) : 0;
+    }
     /* The identity of a finding across variants: rule, verdict, span and
      * message. Most are repeats, so the key is built in a reused buffer
      * (no printf) and copied only when it is new. */
@@ -143,9 +152,19 @@ static int note_judged(tn_run *run, tn_subject *const *variants, size_t n, tn_ar
     const char **ids = tn_arena_calloc(arena, rs->nrules, sizeof *ids);
     if (!ids)
         return TENET_ENOMEM;
+    /* Variants of one kind: only that kind's rules can apply. */
+    const size_t *only = NULL;
+    size_t nonly = rs->nrules;
+    bool one_kind = true;
+    for (size_t v = 1; v < n && one_kind; v++)
+        one_kind = variants[v]->kind == variants[0]->kind;
+    if (!one_kind || !tn_eval_kind_rules(rs, variants[0]->kind, &only, &nonly)) {
+        only = NULL;
+        nonly = rs->nrules;
+    }
     size_t k = 0;
-    for (size_t i = 0; i < rs->nrules; i++) {
-        const tn_rule *rule = &rs->rules[i];
+    for (size_t j = 0; j < nonly; j++) {
+        const tn_rule *rule = &rs->rules[only ? only[j] : j];
         for (size_t v = 0; v < n; v++) {
             /* Whether a rule applies depends on the kind and operation only. */
             if (v > 0 && variants[v]->kind == variants[0]->kind &&
@@ -320,6 +339,7 @@ int tn_run_judge(tn_run *run, tn_subject *const *variants, size_t n) {
     memset(&st, 0, sizeof st);
     st.run = run;
     st.arena = &scratch;
+    st.single = n == 1;
     tn_arena *eval_arena = run->eval ? run->eval->arena : NULL;
     if (run->eval)
         run->eval->arena = &scratch;

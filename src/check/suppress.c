@@ -58,7 +58,19 @@ static void today_utc(char out[11]) {
     long long y = yoe + era * 400 + (m <= 2);
     if (y < 0 || y > 9999)
         y = y < 0 ? 0 : 9999;
-    snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
+    /* By hand, not snprintf: every check asks for the date. */
+    int yy = (int)y;
+    out[0] = (char)('0' + yy / 1000);
+    out[1] = (char)('0' + yy / 100 % 10);
+    out[2] = (char)('0' + yy / 10 % 10);
+    out[3] = (char)('0' + yy % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
 }
 
 int tn_suppress_validate(const tenet_check_options *o, char today[11], char *msg,
@@ -194,10 +206,14 @@ static int parse_directive(sctx *c, const char *p, const char *end, directive *d
     return TENET_OK;
 }
 
+/* Looks for the directive's ':', rarer in most texts than its letters. */
 static bool mentions_directive(const char *p, const char *end) {
-    size_t dl = sizeof DIRECTIVE - 1;
-    for (; (size_t)(end - p) >= dl && (p = memchr(p, 't', (size_t)(end - p) - dl + 1)); p++)
-        if (memcmp(p, DIRECTIVE, dl) == 0)
+    const size_t dl = sizeof DIRECTIVE - 1, head = sizeof "tenet" - 1, tail = dl - head;
+    if ((size_t)(end - p) < dl)
+        return false;
+    for (const char *q = p + head;
+         (size_t)(end - q) >= tail && (q = memchr(q, ':', (size_t)(end - q) - tail + 1)); q++)
+        if (memcmp(q - head, DIRECTIVE, dl) == 0)
             return true;
     return false;
 }

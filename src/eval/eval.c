@@ -6,8 +6,8 @@
 #include "eval/ops.h"
 #include "eval/regex.h"
 #include "util/alloc.h"
-#include "util/buf.h"
 #include "util/vec.h"
+#include <stdint.h>
 #include <string.h>
 
 static const tn_value k_absent; /* zero: TN_V_ABSENT */
@@ -124,6 +124,13 @@ static const tn_value *resolve(tn_estate *es, tn_eval_ctx *ctx, const tn_subject
                                const tn_fieldref *ref, const tn_value **before_out) {
     if (before_out) *before_out = NULL;
     if (!ctx || !s || !ref) return &k_absent;
+    if (ref->nhops == 1 && ref->pseudo == TN_PSEUDO_NONE && ref->first >= 0 && s->kind &&
+        s->fields) {
+        /* The common case: a field of the subject itself. */
+        if ((size_t)ref->first >= s->kind->nfields) return &k_absent;
+        if (before_out && s->before) *before_out = &s->before[ref->first];
+        return &s->fields[ref->first];
+    }
     size_t nfield = ref->nhops;
     /* hops may or may not list the trailing pseudo-field */
     if (ref->pseudo != TN_PSEUDO_NONE && nfield && ref->hops[nfield - 1] &&
@@ -159,31 +166,48 @@ typedef struct tn_leaf {
 } tn_leaf;
 
 
+/* A FIELD condition: its test on the field's value. */
+static inline tn_tri field_test(tn_estate *es, const tn_cond *c, tn_leaf *why) {
+    const tn_value *before = NULL, *v;
+    const tn_fieldref *ref = &c->ref;
+    const tn_subject *s = es->s;
+    if (s && es->ctx && ref->nhops == 1 && ref->pseudo == TN_PSEUDO_NONE && ref->first >= 0 &&
+        s->kind && s->fields && (size_t)ref->first < s->kind->nfields) {
+        v = &s->fields[ref->first]; /* resolve()'s common case, without the call */
+        if (s->before) before = &s->before[ref->first];
+    } else {
+        v = resolve(es, es->ctx, s, ref, &before);
+    }
+    if (v == &k_oom) es->oom = true;
+    why->v = v;
+    why->ref = &c->ref;
+    why->unknown_op = -1;
+    return tn_ops_test(es->ctx, c->test, v, before, &why->unknown_op);
+}
+
 static tn_tri cond_rec(tn_estate *es, const tn_cond *c, tn_leaf *why) {
-    memset(why, 0, sizeof *why);
+    why->v = NULL;
+    why->ref = NULL;
     why->unknown_op = -1;
     if (!c) return TN_TRUE;
-    tn_tri r;
-    tn_leaf kid, first = {0, 0, -1}, first_false = first, first_true = first, first_unknown = first;
     switch (c->type) {
-    case TN_COND_FIELD: {
-        const tn_value *before = NULL;
-        const tn_value *v = resolve(es, es->ctx, es->s, &c->ref, &before);
-        if (v == &k_oom) es->oom = true;
-        why->v = v;
-        why->ref = &c->ref;
-        return tn_ops_test(es->ctx, c->test, v, before, &why->unknown_op);
-    }
+    case TN_COND_FIELD: return field_test(es, c, why);
     case TN_COND_NOT:
         /* the leaf that made the operand true is the one that made NOT false */
         return tn_tri_not(c->n ? cond_rec(es, c->kids[0], why) : TN_TRUE);
     case TN_COND_ALL:
     case TN_COND_ANY: {
+        tn_tri r;
+        tn_leaf kid, first = {0, 0, -1}, first_false = first, first_true = first,
+                     first_unknown = first;
         bool all = c->type == TN_COND_ALL;
         bool seen_false = false, seen_true = false, seen_unknown = false;
         r = all ? TN_TRUE : TN_FALSE;
         for (size_t i = 0; i < c->n; i++) {
-            tn_tri k = cond_rec(es, c->kids[i], &kid);
+            const tn_cond *kc = c->kids[i];
+            /* most kids are fields: tested here, without a call */
+            tn_tri k = kc && kc->type == TN_COND_FIELD ? field_test(es, kc, &kid)
+                                                       : cond_rec(es, kc, &kid);
             if (i == 0) first = kid;
             if (k == TN_FALSE && !seen_false) first_false = kid, seen_false = true;
             if (k == TN_TRUE && !seen_true) first_true = kid, seen_true = true;
@@ -239,9 +263,10 @@ static const char *unknown_reason(tn_eval_ctx *ctx, const tn_leaf *l) {
     return r;
 }
 
-/* A placeholder names a field reference: "engine", "a->b", "@region". */
-static bool parse_placeholder(tn_eval_ctx *ctx, const tn_kind *kind, const char *p, size_t len,
-                              tn_fieldref *ref) {
+/* A placeholder names a field reference: "engine", "a->b", "@region".
+ * 1 when it does, 0 when it is not a field reference, -1 out of memory. */
+static int parse_placeholder(tn_arena *arena, const tn_kind *kind, const char *p, size_t len,
+                             tn_fieldref *ref) {
     static const struct {
         const char *name;
         tn_pseudo p;
@@ -251,72 +276,122 @@ static bool parse_placeholder(tn_eval_ctx *ctx, const tn_kind *kind, const char 
     memset(ref, 0, sizeof *ref);
     while (len && *p == ' ') p++, len--;
     while (len && p[len - 1] == ' ') len--;
-    if (!len) return false;
+    if (!len) return 0;
     size_t nhops = 1;
     for (size_t i = 0; i + 1 < len; i++)
         if (p[i] == '-' && p[i + 1] == '>') nhops++;
-    const char **hops = tn_arena_calloc(ctx->arena, nhops, sizeof *hops);
-    if (!hops) return false;
+    const char **hops = tn_arena_calloc(arena, nhops, sizeof *hops);
+    if (!hops) return -1;
     size_t h = 0, start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || (i + 1 < len && p[i] == '-' && p[i + 1] == '>')) {
-            if (i == start) return false;
-            hops[h] = tn_arena_strndup(ctx->arena, p + start, i - start);
-            if (!hops[h]) return false;
+            if (i == start) return 0;
+            hops[h] = tn_arena_strndup(arena, p + start, i - start);
+            if (!hops[h]) return -1;
             h++;
             start = i + 2;
             i++;
         }
     }
-    ref->text = tn_arena_strndup(ctx->arena, p, len);
+    ref->text = tn_arena_strndup(arena, p, len);
+    if (!ref->text) return -1;
     ref->hops = hops;
     ref->nhops = nhops;
     const char *last = hops[nhops - 1];
     if (last[0] == '@') {
         for (size_t i = 0; i < sizeof pseudos / sizeof pseudos[0]; i++)
             if (strcmp(last, pseudos[i].name) == 0) ref->pseudo = pseudos[i].p;
-        if (ref->pseudo == TN_PSEUDO_NONE) return false;
+        if (ref->pseudo == TN_PSEUDO_NONE) return 0;
     }
     for (size_t i = 0; i + 1 < nhops; i++)
-        if (hops[i][0] == '@') return false;
+        if (hops[i][0] == '@') return 0;
     ref->first = hops[0][0] == '@' ? -1 : field_index(kind, hops[0]);
     return hops[0][0] == '@' || ref->first >= 0;
 }
 
-/* Fills {placeholders}; "{{" and "}}" are literal braces. */
-static const char *render_message(tn_estate *es, const tn_rule *rule) {
-    const char *m = rule->message ? rule->message : (rule->title ? rule->title : rule->id);
-    if (!m) return "";
-    if (!strchr(m, '{') && !strchr(m, '}')) return m;
-    tn_buf b = {0};
+int tn_eval_template(tn_arena *arena, const tn_kind *kind, const char *m, tn_msg_part **out,
+                     size_t *nout) {
+    *out = NULL;
+    *nout = 0;
+    /* Every part but a last literal ends at or after a brace. */
+    size_t cap = 1;
+    for (const char *p = m; *p; p++) cap += *p == '{' || *p == '}';
+    tn_msg_part *parts = tn_arena_alloc(arena, cap * sizeof *parts);
+    if (!parts) return TENET_ENOMEM;
+    size_t n = 0;
     for (const char *p = m; *p;) {
+        tn_msg_part *part = &parts[n++];
+        part->text = p;
+        part->ref = NULL;
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-            tn_buf_putc(&b, p[0]);
+            part->len = 1; /* a literal brace */
             p += 2;
             continue;
         }
         const char *close = p[0] == '{' ? strchr(p + 1, '}') : NULL;
         if (!close) {
             /* literal text up to the next brace, in one piece */
-            size_t run = 1 + strcspn(p + 1, "{}");
-            tn_buf_put(&b, p, run);
-            p += run;
+            part->len = 1 + strcspn(p + 1, "{}");
+            p += part->len;
             continue;
         }
-        tn_fieldref ref;
-        if (parse_placeholder(es->ctx, rule->kind, p + 1, (size_t)(close - p - 1), &ref)) {
-            const tn_value *v = resolve(es, es->ctx, es->s, &ref, NULL);
-            if (v == &k_oom) es->oom = true;
-            tn_buf_puts(&b, tn_value_display(v, es->ctx->arena));
-        } else {
-            tn_buf_put(&b, p, (size_t)(close - p + 1)); /* not a field: keep as written */
-        }
+        part->len = (size_t)(close - p + 1);
+        tn_fieldref *ref = tn_arena_alloc(arena, sizeof *ref);
+        if (!ref) return TENET_ENOMEM;
+        int rc = parse_placeholder(arena, kind, p + 1, (size_t)(close - p - 1), ref);
+        if (rc < 0) return TENET_ENOMEM;
+        if (rc > 0) part->ref = ref; /* otherwise kept as written */
         p = close + 1;
     }
-    const char *out = NULL;
-    if (!tn_buf_failed(&b)) out = tn_arena_strndup(es->ctx->arena, b.ptr ? b.ptr : "", b.size);
-    tn_buf_free(&b);
-    if (!out) es->oom = true;
+    *out = parts;
+    *nout = n;
+    return TENET_OK;
+}
+
+/* Fills {placeholders}; "{{" and "}}" are literal braces. */
+static const char *render_message(tn_estate *es, const tn_rule *rule) {
+    const char *m = rule->message ? rule->message : (rule->title ? rule->title : rule->id);
+    if (!m) return "";
+    tn_arena *arena = es->ctx->arena;
+    const tn_msg_part *parts = rule->message ? rule->msg_parts : NULL;
+    size_t n = rule->nmsg_parts;
+    if (!parts) {
+        if (!strchr(m, '{') && !strchr(m, '}')) return m;
+        tn_msg_part *made;
+        if (tn_eval_template(arena, rule->kind, m, &made, &n) != TENET_OK) {
+            es->oom = true;
+            return NULL;
+        }
+        parts = made;
+    }
+    /* Each part's text, then one copy of them all: no buffer to grow. */
+    tn_msg_part *shown = tn_arena_alloc(arena, (n ? n : 1) * sizeof *shown);
+    if (!shown) {
+        es->oom = true;
+        return NULL;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        shown[i] = parts[i];
+        if (parts[i].ref) {
+            const tn_value *v = resolve(es, es->ctx, es->s, parts[i].ref, NULL);
+            if (v == &k_oom) es->oom = true;
+            shown[i].text = tn_value_display(v, arena);
+            shown[i].len = strlen(shown[i].text);
+        }
+        total += shown[i].len;
+    }
+    char *out = tn_arena_alloc(arena, total + 1);
+    if (!out) {
+        es->oom = true;
+        return NULL;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(out + at, shown[i].text, shown[i].len);
+        at += shown[i].len;
+    }
+    out[at] = '\0';
     return out;
 }
 
@@ -327,14 +402,29 @@ static const tn_value *position_of(const tn_value *v) {
     return v;
 }
 
+bool tn_eval_kind_rules(const tenet_ruleset *rs, const tn_kind *kind, const size_t **idx,
+                        size_t *n) {
+    if (!rs || !rs->by_kind || !kind || rs->nkinds == 0 ||
+        (uintptr_t)kind < (uintptr_t)rs->kinds ||
+        (uintptr_t)kind >= (uintptr_t)(rs->kinds + rs->nkinds))
+        return false;
+    *idx = kind->rules;
+    *n = kind->nrules;
+    return true;
+}
+
+static bool ops_apply(const tn_rule *r, const tn_subject *s) {
+    unsigned ops = r->ops ? r->ops : TN_DEFAULT_OPS;
+    return (ops & (unsigned)s->op) != 0;
+}
+
 bool tn_eval_rule_applies(const tn_rule *r, const tn_subject *s) {
     if (r->kind != s->kind) {
         if (!r->kind || !s->kind || !r->kind->name || !s->kind->name ||
             strcmp(r->kind->name, s->kind->name) != 0)
             return false;
     }
-    unsigned ops = r->ops ? r->ops : TN_DEFAULT_OPS;
-    return (ops & (unsigned)s->op) != 0;
+    return ops_apply(r, s);
 }
 
 static int eval_rule(tn_estate *es, const tn_rule *rule, tn_finding_fn cb, void *payload) {
@@ -395,6 +485,18 @@ int tn_eval_subject_only(tn_eval_ctx *ctx, const tn_subject *s, const unsigned c
     es.s = s;
     es.oom = false;
     memset(es.have_pseudo, 0, sizeof es.have_pseudo);
+    const size_t *idx;
+    size_t n;
+    if (tn_eval_kind_rules(ctx->rs, s->kind, &idx, &n)) {
+        /* Names of kinds are unique: no rule of another kind applies. */
+        for (size_t k = 0; k < n; k++) {
+            const tn_rule *rule = &ctx->rs->rules[idx[k]];
+            if ((only && !only[idx[k]]) || !ops_apply(rule, s)) continue;
+            int rc = eval_rule(&es, rule, cb, payload);
+            if (rc) return rc;
+        }
+        return TENET_OK;
+    }
     for (size_t i = 0; i < ctx->rs->nrules; i++) {
         const tn_rule *rule = &ctx->rs->rules[i];
         if ((only && !only[i]) || !tn_eval_rule_applies(rule, s)) continue;

@@ -54,6 +54,17 @@ int tn_eval_subject_only(tn_eval_ctx *ctx, const tn_subject *s, const unsigned c
  * operation, name, ...), never another field. Returns TENET_OK or
  * TENET_ENOMEM. */
 int tn_eval_rule_reads(tn_eval_ctx *ctx, size_t i, const uint8_t **fields, size_t *n);
+/* The indexes of the rules of `kind`, ascending, when the ruleset lists
+ * them (a compiled one does, and `kind` is one of its kinds): *idx[0 .. *n).
+ * false: whether a rule applies takes tn_eval_rule_applies. */
+bool tn_eval_kind_rules(const tenet_ruleset *rs, const tn_kind *kind, const size_t **idx,
+                        size_t *n);
+/* Cuts message template `m` (for rules of `kind`) into literal text and
+ * the placeholders shown as values: "{{" and "}}" are literal braces, and a
+ * {...} that names no field is kept as written. Parts and references live
+ * in `arena`; the parts point into `m`. TENET_OK or TENET_ENOMEM. */
+int tn_eval_template(tn_arena *arena, const tn_kind *kind, const char *m, tn_msg_part **out,
+                     size_t *nout);
 /* Whether tn_eval_subject() judges `s` with rule `r` (same kind, and the
  * rule's operations include the subject's). */
 bool tn_eval_rule_applies(const tn_rule *r, const tn_subject *s);

@@ -7,6 +7,7 @@
 #include "tenet/errors.h"
 #include "util/alloc.h"
 #include <pcre2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,7 @@ struct tn_regex {
     pcre2_code *code;
     pcre2_match_context *mctx;
     int ncap;
+    bool jit; /* compiled to machine code: matched without pcre2_match's checks */
 };
 
 /* PCRE2 allocates through tn_malloc like the rest of the library, so an
@@ -89,7 +91,7 @@ tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t
     pcre2_set_depth_limit(mctx, TN_REGEX_DEPTH_LIMIT);
 #ifndef TENET_NO_REGEX_JIT
     /* JIT is an optimisation only: if it is unavailable the interpreter runs. */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 #endif
     uint32_t ncap = 0;
     if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ncap) != 0) ncap = 0;
@@ -111,19 +113,22 @@ int tn_regex_captures(const tn_regex *re) { return re ? re->ncap : 0; }
 void *tn_regex_match_data_new_limits(size_t match_limit, size_t depth_limit) {
     tn_regex_md *md = tn_calloc(1, sizeof *md);
     if (!md) return NULL;
+    /* With the default limits, each regex's own match context serves. */
+    if (!match_limit) match_limit = TN_REGEX_MATCH_LIMIT;
+    if (!depth_limit) depth_limit = TN_REGEX_DEPTH_LIMIT;
+    bool own_limits = match_limit != TN_REGEX_MATCH_LIMIT || depth_limit != TN_REGEX_DEPTH_LIMIT;
     pcre2_general_context *gctx = pcre_context();
     if (gctx) {
         md->data = pcre2_match_data_create(TN_REGEX_OVECTOR_PAIRS, gctx);
-        md->mctx = pcre2_match_context_create(gctx);
+        if (own_limits) md->mctx = pcre2_match_context_create(gctx);
         pcre2_general_context_free(gctx);
     }
-    if (!md->data || !md->mctx) {
+    if (!md->data || (own_limits && !md->mctx)) {
         tn_regex_match_data_free(md);
         return NULL;
     }
+    if (!own_limits) return md;
     /* PCRE2 takes 32-bit limits: larger requests saturate. */
-    if (!match_limit) match_limit = TN_REGEX_MATCH_LIMIT;
-    if (!depth_limit) depth_limit = TN_REGEX_DEPTH_LIMIT;
     pcre2_set_match_limit(md->mctx, match_limit > UINT32_MAX ? UINT32_MAX : (uint32_t)match_limit);
     pcre2_set_depth_limit(md->mctx, depth_limit > UINT32_MAX ? UINT32_MAX : (uint32_t)depth_limit);
     return md;
@@ -145,7 +150,7 @@ int tn_regex_match(const tn_regex *re, const char *s, size_t len, void *md, size
     if (!s) s = "";
     tn_regex_md *m = md;
     pcre2_match_data *data = m ? m->data : NULL;
-    pcre2_match_context *mctx = m ? m->mctx : re->mctx;
+    pcre2_match_context *mctx = m && m->mctx ? m->mctx : re->mctx;
     pcre2_match_data *own = NULL;
     if (!data) {
         /* Convenience for callers without per-thread match data. */
@@ -154,7 +159,10 @@ int tn_regex_match(const tn_regex *re, const char *s, size_t len, void *md, size
         pcre2_general_context_free(gctx);
         if (!data) return TENET_ENOMEM;
     }
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx);
+    /* The same match either way: MATCH_INVALID_UTF leaves no UTF check to
+     * skip, and pcre2_match would run the JIT code itself. */
+    int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx)
+                     : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx);
     int result;
     if (rc >= 0) {
         /* rc == 0: the ovector was too small, but the match itself stands. */

@@ -210,6 +210,14 @@ static size_t decode_into(char *d, const char *s, size_t n) {
 
 enum { Q_LEAF, Q_MAP, Q_LIST };
 
+/* A leaf's value: a string, with its position and the key as written. */
+typedef struct qleaf {
+    const char *text;
+    size_t len;
+    tn_span span;
+    const char *path;
+} qleaf;
+
 typedef struct qnode qnode;
 struct qnode {
     int type;
@@ -220,7 +228,7 @@ struct qnode {
     qnode *first, *last, *next;
     qnode *chain;    /* next in the same hash bucket */
     size_t nkids;
-    tn_value leaf;
+    qleaf leaf;
     tn_span key_span; /* first key that reached this node */
     const char *path;
 };
@@ -353,12 +361,13 @@ static bool numeric(const char *s, size_t n) {
 /* Parts of a parameter key (A.B.1.C) read at most; real keys have a few. */
 #define MAX_KEY_PARTS 64
 
-/* Adds one decoded key=value. TENET_OK (also when the key is skipped) or
- * TENET_ENOMEM. */
-static int tree_add(qtree *q, const char *key, const tn_span *ks, const tn_value *val) {
+/* Adds one decoded key=value, the key `klen` bytes long (up to its NUL).
+ * TENET_OK (also when the key is skipped) or TENET_ENOMEM. */
+static int tree_add(qtree *q, const char *key, size_t klen, const tn_span *ks,
+                    const qleaf *val) {
     /* start[i] is where part i begins; part i ends one before start[i + 1]. */
     size_t stack[MAX_STACK_PARTS + 1], *start = stack;
-    size_t klen = strlen(key), k = 1;
+    size_t k = 1;
     start[0] = 0;
     for (const char *d = key; (d = memchr(d, '.', klen - (size_t)(d - key))) != NULL; d++) {
         if (k == MAX_STACK_PARTS && start == stack) {
@@ -424,7 +433,13 @@ static int by_index(const void *a, const void *b) {
 
 static int to_value(qtree *q, const qnode *n, tn_value *out) {
     if (n->type == Q_LEAF) {
-        *out = n->leaf;
+        memset(out, 0, sizeof *out);
+        out->kind = TN_V_STR;
+        out->text = n->leaf.text;
+        out->len = n->leaf.len;
+        out->has_span = true;
+        out->span = n->leaf.span;
+        out->path = n->leaf.path;
         return TENET_OK;
     }
     memset(out, 0, sizeof *out);
@@ -439,7 +454,10 @@ static int to_value(qtree *q, const qnode *n, tn_value *out) {
     size_t k = 0;
     for (qnode *c = n->first; c; c = c->next)
         kids[k++] = c;
-    if (n->type == Q_LIST)
+    bool sorted = true; /* items come in order as a rule: no sort then */
+    for (size_t i = 1; i < k && sorted; i++)
+        sorted = kids[i - 1]->index <= kids[i]->index;
+    if (n->type == Q_LIST && !sorted)
         qsort(kids, k, sizeof *kids, by_index);
     for (size_t i = 0; i < k; i++)
         if (to_value(q, kids[i], &vals[i]) != TENET_OK)
@@ -481,16 +499,21 @@ static size_t next_of(const char *t, size_t from, size_t end, char c) {
     return p ? (size_t)(p - t) : end;
 }
 
-/* Decodes t[off, off + n), which ends at a separator or the request's end;
- * offsets only grow from one call to the next. Most keys and values have
- * nothing to decode: they only get their NUL. */
-static char *decode(qparse *qp, size_t off, size_t n, size_t *out_len) {
-    char *d = qp->copy + (off - qp->base);
+/* Moves the next '%' and '+' at or after `off` along (offsets only grow
+ * from one call to the next); true when t[off, off + n) holds neither. */
+static bool plain(qparse *qp, size_t off, size_t n) {
     if (qp->pct < off)
         qp->pct = next_of(qp->t, off, qp->end, '%');
     if (qp->plus < off)
         qp->plus = next_of(qp->t, off, qp->end, '+');
-    if (qp->pct >= off + n && qp->plus >= off + n) {
+    return qp->pct >= off + n && qp->plus >= off + n;
+}
+
+/* Decodes t[off, off + n), which ends at a separator or the request's end.
+ * Most keys and values have nothing to decode: they only get their NUL. */
+static inline char *decode(qparse *qp, size_t off, size_t n, size_t *out_len) {
+    char *d = qp->copy + (off - qp->base);
+    if (plain(qp, off, n)) {
         d[n] = '\0';
         *out_len = n;
     } else {
@@ -549,7 +572,8 @@ static int segment(qparse *qp, size_t a, size_t b) {
     if (tn_request_is_protocol_key(key, klen))
         return TENET_OK;
     size_t parts = 1;
-    for (const char *d = key; (d = memchr(d, '.', klen - (size_t)(d - key))) != NULL; d++)
+    const char *dot = memchr(key, '.', klen);
+    for (const char *d = dot; d; d = memchr(d + 1, '.', klen - (size_t)(d + 1 - key)))
         parts++;
     if (parts > MAX_KEY_PARTS) {
         /* No real parameter nests this deep; building the tree for such a
@@ -563,15 +587,15 @@ static int segment(qparse *qp, size_t a, size_t b) {
     }
     char *val = decode(qp, vs, b - vs, &vlen);
     tn_span ks = tn_textpos_span(qp->tp, a, ke);
-    tn_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = TN_V_STR;
-    v.text = val;
-    v.len = vlen;
-    v.has_span = true;
-    v.span = tn_textpos_span(qp->tp, vs, b);
-    v.path = key;
-    return tree_add(&qp->tree, key, &ks, &v);
+    qleaf v = {val, vlen, tn_textpos_span(qp->tp, vs, b), key};
+    if (!dot) { /* most keys are one part: a leaf of the root */
+        bool oom = false;
+        qnode *c = child(&qp->tree, &qp->tree.root, key, klen, 0, Q_LEAF, &ks, key, klen, &oom);
+        if (c && c->type == Q_LEAF)
+            c->leaf = v;
+        return oom ? TENET_ENOMEM : TENET_OK;
+    }
+    return tree_add(&qp->tree, key, klen, &ks, &v);
 }
 
 static int parse_one(qparse *qp, size_t p, size_t e) {
@@ -622,8 +646,10 @@ static int parse_one(qparse *qp, size_t p, size_t e) {
     req->params_cap = n;
     for (qnode *c = qp->tree.root.first; c; c = c->next) {
         tn_req_param *prm = &req->params[req->nparams++];
-        memset(prm, 0, sizeof *prm);
+        prm->written = NULL; /* every member is set: `value` by to_value */
+        prm->checked = false;
         prm->name = c->key;
+        prm->name_len = c->key_len;
         prm->has_key_span = c->key_span.line != 0;
         prm->key_span = c->key_span;
         if (to_value(&qp->tree, c, &prm->value) != TENET_OK)
@@ -636,8 +662,8 @@ static int parse_one(qparse *qp, size_t p, size_t e) {
 static const char *request_name(const tn_request *r, tn_arena *arena) {
     for (size_t i = 0; i < r->nparams; i++) {
         const tn_req_param *p = &r->params[i];
-        size_t n = strlen(p->name);
-        if (n > 2 && strcmp(p->name + n - 2, "Id") == 0 && p->value.kind == TN_V_STR &&
+        size_t n = p->name_len;
+        if (n > 2 && p->name[n - 2] == 'I' && p->name[n - 1] == 'd' && p->value.kind == TN_V_STR &&
             p->value.len > 0) {
             size_t ol = strlen(r->operation), vl = strlen(p->value.text);
             char *name = tn_arena_alloc(arena, ol + vl + 2);

@@ -7,6 +7,7 @@
 #include "util/utf8.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 /* ---- positions in plain text ---- */
@@ -80,7 +81,7 @@ static void locate(tn_textpos *tp, size_t off, uint32_t *line, uint32_t *col) {
     *col = c;
 }
 
-tn_span tn_textpos_span(tn_textpos *tp, size_t off, size_t end) {
+tn_span tn_textpos_span_slow(tn_textpos *tp, size_t off, size_t end) {
     tn_span s;
     memset(&s, 0, sizeof s);
     if (!tp || !tp->lines)
@@ -91,18 +92,8 @@ tn_span tn_textpos_span(tn_textpos *tp, size_t off, size_t end) {
         end = tp->len;
     if (end < off)
         end = off;
-    size_t ll = tp->last_line;
-    if (tp->ascii && tp->lines[ll] <= off && (ll + 1 == tp->nlines || tp->lines[ll + 1] > end)) {
-        /* Both on the line of the last position: no search, no counting. */
-        s.line = s.end_line = (uint32_t)(ll + 1);
-        s.col = (uint32_t)(off - tp->lines[ll] + 1);
-        s.end_col = (uint32_t)(end - tp->lines[ll] + 1);
-        tp->last_off = end;
-        tp->last_col = s.end_col;
-    } else {
-        locate(tp, off, &s.line, &s.col);
-        locate(tp, end, &s.end_line, &s.end_col);
-    }
+    locate(tp, off, &s.line, &s.col);
+    locate(tp, end, &s.end_line, &s.end_col);
     s.off = (uint32_t)off;
     s.end_off = (uint32_t)end;
     return s;
@@ -121,7 +112,8 @@ int tn_request_add_param(tn_request *r, tn_arena *arena, const tn_req_param *p) 
         r->params = v;
         r->params_cap = cap;
     }
-    r->params[r->nparams++] = *p;
+    r->params[r->nparams] = *p;
+    r->params[r->nparams++].name_len = strlen(p->name);
     return TENET_OK;
 }
 
@@ -172,10 +164,10 @@ static bool ieq(const char *a, size_t alen, const char *b, size_t blen) {
 
 tn_req_param *tn_request_param(const tn_request *r, const char *name, size_t len) {
     for (size_t i = r->nparams; i-- > 0;)
-        if (strlen(r->params[i].name) == len && memcmp(r->params[i].name, name, len) == 0)
+        if (r->params[i].name_len == len && memcmp(r->params[i].name, name, len) == 0)
             return &r->params[i];
     for (size_t i = r->nparams; i-- > 0;)
-        if (ieq(r->params[i].name, strlen(r->params[i].name), name, len))
+        if (ieq(r->params[i].name, r->params[i].name_len, name, len))
             return &r->params[i];
     return NULL;
 }
@@ -200,11 +192,17 @@ int tn_request_own_value(tn_value *v, tn_arena *arena) {
 
 /* ---- filling a subject ---- */
 
+/* Parameters by name_sig(), for lookups: each subject field's mapping
+ * asks for a name, and most requests carry many parameters. */
+#define SIG_BUCKETS 64
+
 typedef struct lookup_ctx {
     const tn_request *req;
     const tn_req_target *t;
     tn_arena *arena;
     const size_t *sigs; /* name_sig() of each parameter name */
+    size_t head[SIG_BUCKETS]; /* by bucket: the last parameter in it, or SIZE_MAX */
+    const size_t *prev;       /* [nparams]: the one before in the same bucket, or SIZE_MAX */
     size_t field;       /* field of the last alternative found: fills go in field order */
 } lookup_ctx;
 
@@ -216,13 +214,16 @@ static size_t name_sig(const char *name, size_t len) {
     return len << 8 | (unsigned char)c;
 }
 
-/* tn_request_param in one pass: most lookups are for parameters the
+static size_t sig_bucket(size_t sig) { return (sig ^ (sig >> 8) * 7) & (SIG_BUCKETS - 1); }
+
+/* tn_request_param in one pass over the parameters whose signature shares
+ * the name's bucket, the last first: most lookups are for parameters the
  * request does not have, and the signature rules out nearly every name. */
 static const tn_req_param *find_param(const lookup_ctx *c, const char *name, size_t len) {
     const tn_request *r = c->req;
     size_t sig = name_sig(name, len);
     const tn_req_param *folded = NULL; /* the last one equal ignoring case */
-    for (size_t i = r->nparams; i-- > 0;) {
+    for (size_t i = c->head[sig_bucket(sig)]; i != SIZE_MAX; i = c->prev[i]) {
         if (c->sigs[i] != sig)
             continue;
         if (memcmp(r->params[i].name, name, len) == 0)
@@ -258,6 +259,11 @@ static const tn_value *step(const tn_value *v, const tn_path_seg *seg) {
 static long field_of_alt(lookup_ctx *c, const tn_mapping_alt *alt) {
     const tn_format_map *map = c->t->map;
     size_t n = c->t->kind->nfields;
+    /* The compiler says where the alternative is; a map made otherwise is
+     * searched. */
+    if (map->fields && alt->field < n && alt >= map->fields[alt->field].alts &&
+        alt < map->fields[alt->field].alts + map->fields[alt->field].nalts)
+        return (long)alt->field;
     for (size_t k = 0; map->fields && k < n; k++) {
         size_t i = c->field + k < n ? c->field + k : c->field + k - n;
         const tn_field_map *fm = &map->fields[i];
@@ -333,12 +339,26 @@ int tn_request_judge(tn_run *run, const tn_request *r) {
     s.span = r->span;
     s.path = r->path;
     s.note = r->note;
-    size_t *sigs = tn_arena_alloc(run->arena, (r->nparams ? r->nparams : 1) * sizeof *sigs);
-    if (!sigs)
+    size_t np = r->nparams ? r->nparams : 1;
+    size_t *sigs = tn_arena_alloc(run->arena, np * sizeof *sigs);
+    size_t *prev = tn_arena_alloc(run->arena, np * sizeof *prev);
+    if (!sigs || !prev)
         return TENET_ENOMEM;
-    for (size_t i = 0; i < r->nparams; i++)
-        sigs[i] = name_sig(r->params[i].name, strlen(r->params[i].name));
-    lookup_ctx lk = {r, t, run->arena, sigs, 0};
+    lookup_ctx lk;
+    lk.req = r;
+    lk.t = t;
+    lk.arena = run->arena;
+    lk.sigs = sigs;
+    lk.prev = prev;
+    lk.field = 0;
+    for (size_t b = 0; b < SIG_BUCKETS; b++)
+        lk.head[b] = SIZE_MAX;
+    for (size_t i = 0; i < r->nparams; i++) {
+        sigs[i] = name_sig(r->params[i].name, r->params[i].name_len);
+        size_t b = sig_bucket(sigs[i]);
+        prev[i] = lk.head[b];
+        lk.head[b] = i;
+    }
     int rc = tn_subject_fill(&s, t->kind, t->map, req_lookup, &lk, run->arena,
                              run->eval ? run->eval->match_data : NULL);
     if (rc != TENET_OK)
@@ -365,8 +385,8 @@ int tn_request_check_names(tn_run *run, tn_request *r, tenet_severity sev) {
         return TENET_OK; /* the pack lists no parameters: nothing to check against */
     for (size_t i = 0; i < r->nparams; i++) {
         tn_req_param *p = &r->params[i];
-        if (p->checked || tn_request_is_valid(t, p->name) ||
-            tn_request_is_protocol_key(p->name, strlen(p->name)) ||
+        if (p->checked || tn_request_is_valid_len(t, p->name, p->name_len) ||
+            tn_request_is_protocol_key(p->name, p->name_len) ||
             tn_request_is_mapped(t, p->name))
             continue;
         p->checked = true;

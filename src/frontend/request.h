@@ -26,6 +26,7 @@ typedef struct tn_req_target {
 
 typedef struct tn_req_param {
     const char *name;    /* API name, e.g. CacheParameterGroupName */
+    size_t name_len;     /* strlen(name): set when the parameter is added */
     const char *written; /* as written when that differs (a CLI flag), else NULL */
     bool has_key_span;
     tn_span key_span; /* where the name is written */
@@ -75,9 +76,29 @@ typedef struct tn_textpos {
 } tn_textpos;
 
 int tn_textpos_init(tn_textpos *tp, const char *text, size_t len, tn_arena *arena);
-tn_span tn_textpos_span(tn_textpos *tp, size_t off, size_t end);
+tn_span tn_textpos_span_slow(tn_textpos *tp, size_t off, size_t end);
 
-/* Appends a copy of *p. TENET_OK or TENET_ENOMEM. */
+/* The span of text[off, end). Inline: a request's every key and value
+ * has one, and most lie on the line of the one before. */
+static inline tn_span tn_textpos_span(tn_textpos *tp, size_t off, size_t end) {
+    size_t ll = tp ? tp->last_line : 0;
+    if (tp && tp->lines && tp->ascii && off <= end && end <= tp->len && tp->lines[ll] <= off &&
+        (ll + 1 == tp->nlines || tp->lines[ll + 1] > end)) {
+        /* Both on the line of the last position: no search, no counting. */
+        tn_span s;
+        s.line = s.end_line = (uint32_t)(ll + 1);
+        s.col = (uint32_t)(off - tp->lines[ll] + 1);
+        s.end_col = (uint32_t)(end - tp->lines[ll] + 1);
+        s.off = (uint32_t)off;
+        s.end_off = (uint32_t)end;
+        tp->last_off = end;
+        tp->last_col = s.end_col;
+        return s;
+    }
+    return tn_textpos_span_slow(tp, off, end);
+}
+
+/* Appends a copy of *p (its name_len measured here). TENET_OK or TENET_ENOMEM. */
 int tn_request_add_param(tn_request *r, tn_arena *arena, const tn_req_param *p);
 int tn_request_add_note(tn_request *r, tn_arena *arena, tenet_severity sev, const char *code,
                         const tn_span *span, const char *fmt, ...)
@@ -108,6 +129,8 @@ long tn_request_mapped_field(const tn_req_target *t, const char *name);
 bool tn_request_structured(const tn_req_target *t, const char *name);
 /* Whether `name` is in the operation's parameter list (true when there is none). */
 bool tn_request_is_valid(const tn_req_target *t, const char *name);
+/* The same for a name of `len` bytes (its strlen). */
+bool tn_request_is_valid_len(const tn_req_target *t, const char *name, size_t len);
 /* Query-protocol keys that are not parameters: Action, Version, signatures... */
 bool tn_request_is_protocol_key(const char *name, size_t len);
 

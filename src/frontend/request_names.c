@@ -3,6 +3,7 @@
  * kebab-case, CloudTrail camelCase), suggestions for misspelt ones, and the
  * region of an endpoint host. */
 #include "frontend/request.h"
+#include "util/strmap.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -27,20 +28,37 @@ bool tn_request_norm_eq(const char *a, size_t alen, const char *b, size_t blen) 
     }
 }
 
+/* tn_kind_format(kind, "api"), without mapping a format name first. */
+static const tn_format_map *api_map(const tn_kind *kind) {
+    for (size_t i = 0; i < kind->nmaps; i++)
+        if (strcmp(kind->maps[i].format, "api") == 0)
+            return &kind->maps[i];
+    return NULL;
+}
+
 bool tn_request_find_op(const tenet_ruleset *rs, const char *name, size_t len, const char *service,
                         tn_req_target *out) {
     memset(out, 0, sizeof *out);
     if (!rs || !name || len == 0)
         return false;
+    /* Names of another length without '-' and '_' cannot be equal. */
+    size_t norm_len = 0;
+    for (size_t i = 0; i < len; i++)
+        norm_len += name[i] != '-' && name[i] != '_';
+    size_t slen = service ? strlen(service) : 0;
     for (size_t k = 0; k < rs->nkinds; k++) {
-        const tn_format_map *map = tn_kind_format(&rs->kinds[k], "api");
+        const tn_format_map *map = api_map(&rs->kinds[k]);
         if (!map)
             continue;
         if (service && map->service &&
-            !tn_request_norm_eq(service, strlen(service), map->service, strlen(map->service)))
+            !tn_request_norm_eq(service, slen, map->service, strlen(map->service)))
             continue;
         for (size_t o = 0; o < map->nops; o++) {
-            if (tn_request_norm_eq(name, len, map->ops[o].name, strlen(map->ops[o].name))) {
+            if (map->ops[o].norm_len && map->ops[o].norm_len != norm_len)
+                continue;
+            size_t ol = strlen(map->ops[o].name);
+            if ((ol == len && memcmp(name, map->ops[o].name, len) == 0) || /* as written */
+                tn_request_norm_eq(name, len, map->ops[o].name, ol)) {
                 out->kind = &rs->kinds[k];
                 out->map = map;
                 out->op = &map->ops[o];
@@ -88,8 +106,22 @@ bool tn_request_is_mapped(const tn_req_target *t, const char *name) {
 }
 
 bool tn_request_is_valid(const tn_req_target *t, const char *name) {
+    return tn_request_is_valid_len(t, name, strlen(name));
+}
+
+bool tn_request_is_valid_len(const tn_req_target *t, const char *name, size_t len) {
     if (!t->op || t->op->nparams == 0)
         return true;
+    const tn_api_op *op = t->op;
+    if (op->param_slots) {
+        uint32_t h = (uint32_t)tn_hash(name, len);
+        size_t mask = op->param_cap - 1;
+        for (size_t i = h & mask; op->param_slots[i].index; i = (i + 1) & mask)
+            if (op->param_slots[i].hash == h &&
+                strcmp(op->params[op->param_slots[i].index - 1], name) == 0)
+                return true;
+        return false;
+    }
     /* The first byte rules out nearly every name without a call. */
     for (size_t i = 0; i < t->op->nparams; i++)
         if (t->op->params[i][0] == name[0] && strcmp(t->op->params[i], name) == 0)

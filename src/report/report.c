@@ -454,10 +454,15 @@ int tn_report_add_judged(tenet_report *r, const char *subject, const char *const
      * one block, NUL-separated, which the subjects judged by the same rules
      * share (a duplicate among them wastes its few bytes). */
     const char *block = NULL;
+    /* The ids' lengths, measured once when they fit on the stack. */
+    size_t few[64], *lens = n <= 64 ? few : NULL;
+#define ID_LEN(i) (lens ? lens[i] : strlen(rules[i]))
     if (js->n == 0) {
+        for (size_t i = 0; lens && i < n; i++)
+            lens[i] = rules[i] ? strlen(rules[i]) : 0;
         size_t total = 0;
         for (size_t i = 0; i < n; i++)
-            total += rules[i] ? strlen(rules[i]) + 1 : 0;
+            total += rules[i] ? ID_LEN(i) + 1 : 0;
         /* Built in the arena, and taken back if an equal list is stored. */
         tn_arena_mark mark = tn_arena_mark_get(&r->arena);
         char *list = total ? tn_arena_alloc(&r->arena, total) : NULL;
@@ -466,7 +471,7 @@ int tn_report_add_judged(tenet_report *r, const char *subject, const char *const
         size_t at = 0;
         for (size_t i = 0; i < n; i++) {
             if (rules[i]) {
-                size_t len = strlen(rules[i]) + 1;
+                size_t len = ID_LEN(i) + 1;
                 memcpy(list + at, rules[i], len);
                 at += len;
             }
@@ -481,7 +486,7 @@ int tn_report_add_judged(tenet_report *r, const char *subject, const char *const
             continue;
         const char *copy = block;
         if (block)
-            block += strlen(block) + 1;
+            block += ID_LEN(i) + 1; /* the block holds the ids in order */
         bool found;
         size_t at = judged_find(js, rules[i], &found);
         if (found)
@@ -506,6 +511,7 @@ int tn_report_add_judged(tenet_report *r, const char *subject, const char *const
         js->n++;
     }
     return TENET_OK;
+#undef ID_LEN
 }
 
 int tn_report_add_input_error(tenet_report *r, size_t file_index, const tenet_error *err) {

@@ -4,6 +4,7 @@
 #include "rules/compile.h"
 #include "eval/regex.h"
 #include "util/arena.h"
+#include "util/strmap.h"
 #include <string.h>
 
 static const char *const kind_keys[] = {"title",     "description", "fields", "cloudformation",
@@ -157,6 +158,8 @@ static int compile_derive(tn_rc *rc, tn_kind *kind, tn_field *f, const tn_node *
     if (&kind->fields[idx] == f)
         return tn_rc_error(rc, from, "field \"%s\" cannot be derived from itself", f->name);
     f->derive_from = idx;
+    f->derive_note = tn_arena_sprintf(&rc->rs->arena, "derived from %s", kind->fields[idx].name);
+    if (!f->derive_note) return tn_rc_nomem(rc);
     if ((rv = tn_rc_regex(rc, extract, &f->derive))) return rv;
     if (tn_regex_captures(f->derive) < 1)
         return tn_rc_error(
@@ -312,6 +315,7 @@ static int compile_field_maps(tn_rc *rc, tn_kind *kind, tn_format_map *m, const 
         for (size_t j = 0; j < count; j++) {
             const tn_node *item = v->type == TN_NODE_SEQ ? v->ch.items[j] : v;
             if ((rv = compile_alt(rc, item, &fm->alts[j]))) return rv;
+            fm->alts[j].field = (size_t)idx;
         }
         fm->nalts = count;
     }
@@ -354,6 +358,25 @@ static int compile_types(tn_rc *rc, tn_format_map *m, const tn_node *n) {
     return TENET_OK;
 }
 
+/* The table tn_request_is_valid looks names up in: every request checks
+ * each of its parameter names against the operation's list. */
+static int index_params(tn_rc *rc, tn_api_op *op) {
+    size_t cap = 8;
+    while (cap < 2 * op->nparams) cap *= 2;
+    tn_name_slot *slots = tn_arena_calloc(&rc->rs->arena, cap, sizeof *slots);
+    if (!slots) return tn_rc_nomem(rc);
+    for (size_t j = 0; j < op->nparams; j++) {
+        uint32_t h = (uint32_t)tn_hash(op->params[j], strlen(op->params[j]));
+        size_t i = h & (cap - 1);
+        while (slots[i].index) i = (i + 1) & (cap - 1);
+        slots[i].hash = h;
+        slots[i].index = (uint32_t)j + 1;
+    }
+    op->param_slots = slots;
+    op->param_cap = cap;
+    return TENET_OK;
+}
+
 static int compile_params(tn_rc *rc, tn_format_map *m, const tn_node *n) {
     int rv = tn_rc_expect_map(rc, n, "parameters");
     if (rv) return rv;
@@ -383,6 +406,7 @@ static int compile_params(tn_rc *rc, tn_format_map *m, const tn_node *n) {
             if (!(op->params[j] = tn_rc_dup(rc, p))) return tn_rc_nomem(rc);
         }
         op->nparams = v->n;
+        if ((rv = index_params(rc, op))) return rv;
     }
     return TENET_OK;
 }
@@ -408,6 +432,7 @@ static int compile_ops(tn_rc *rc, tn_format_map *m, const tn_node *n) {
                                "delete, read",
                                k->str);
         if (!(m->ops[i].name = tn_rc_dup(rc, k))) return tn_rc_nomem(rc);
+        for (const char *c = m->ops[i].name; *c; c++) m->ops[i].norm_len += *c != '-' && *c != '_';
         m->ops[i].op = op;
     }
     m->nops = n->n;

@@ -1,6 +1,7 @@
 /* Compiling `rules:`: metadata, the operations judged, severity, the
  * when/require conditions and the message/fix templates. */
 #include "rules/compile.h"
+#include "eval/eval.h"
 #include "util/arena.h"
 #include <string.h>
 
@@ -128,6 +129,12 @@ static int compile_rule(tn_rc *rc, const tn_node *n) {
     if ((v = tn_map_get(n, "require")) && (rv = tn_rc_cond(rc, r->kind, v, &r->require))) return rv;
     if ((rv = compile_template(rc, r->kind, tn_map_get(n, "message"), "message", &r->message)))
         return rv;
+    if (strpbrk(r->message, "{}")) { /* cut once here, not at every finding */
+        tn_msg_part *parts;
+        if (tn_eval_template(&rs->arena, r->kind, r->message, &parts, &r->nmsg_parts))
+            return tn_rc_nomem(rc);
+        r->msg_parts = parts;
+    }
     if ((v = tn_map_get(n, "fix")) && (rv = compile_template(rc, r->kind, v, "fix", &r->fix)))
         return rv;
     r->title = r->id;
@@ -157,8 +164,27 @@ static int compile_rule(tn_rc *rc, const tn_node *n) {
     return TENET_OK;
 }
 
+/* Lists each kind's rules (tn_kind.rules), made again after each pack's
+ * rules: the evaluator then visits only a subject's own kind's rules. */
+static int index_by_kind(tn_rc *rc) {
+    tenet_ruleset *rs = rc->rs;
+    size_t *all = tn_arena_alloc(&rs->arena, (rs->nrules ? rs->nrules : 1) * sizeof *all);
+    if (!all) return tn_rc_nomem(rc);
+    size_t at = 0;
+    for (size_t k = 0; k < rs->nkinds; k++) {
+        tn_kind *kind = &rs->kinds[k];
+        kind->rules = all + at;
+        kind->nrules = 0;
+        for (size_t i = 0; i < rs->nrules; i++)
+            if (rs->rules[i].kind == kind) all[at + kind->nrules++] = i;
+        at += kind->nrules;
+    }
+    rs->by_kind = true;
+    return TENET_OK;
+}
+
 int tn_rc_rules(tn_rc *rc, const tn_node *rules) {
     int rv = tn_rc_expect_seq(rc, rules, "rules");
     for (size_t i = 0; !rv && i < rules->n; i++) rv = compile_rule(rc, rules->ch.items[i]);
-    return rv;
+    return rv ? rv : index_by_kind(rc);
 }

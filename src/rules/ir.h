@@ -11,6 +11,7 @@
 #include "tenet/ruleset.h"
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct tn_regex;
 struct tn_vrange;
@@ -47,6 +48,7 @@ typedef struct tn_mapping_alt {
     size_t nsegs;
     bool root;          /* leading '/' */
     int want;           /* -1 any, else the tn_vkind the raw value must have */
+    size_t field;       /* index of the field it maps (set by the compiler) */
 } tn_mapping_alt;
 
 typedef struct tn_field_map {
@@ -54,13 +56,24 @@ typedef struct tn_field_map {
     size_t nalts;
 } tn_field_map;
 
+/* A slot of a name table: the name's tn_hash (low 32 bits) and its index
+ * + 1 (0: empty). */
+typedef struct tn_name_slot {
+    uint32_t hash, index;
+} tn_name_slot;
+
 /* API operation of a kind: its name and the subject operation it performs,
  * and (optionally) its valid parameter names. */
 typedef struct tn_api_op {
     const char *name;
+    size_t norm_len; /* length of name without '-' and '_' (0: not counted) */
     tn_operation op;
     const char **params;
     size_t nparams;
+    /* The params by tn_hash, made by the compiler (NULL: search the list):
+     * open addressing over param_cap (a power of two) slots. */
+    const tn_name_slot *param_slots;
+    size_t param_cap;
 } tn_api_op;
 
 /* Where a kind's fields live in one input format. `format` is the rules-file
@@ -83,6 +96,7 @@ typedef struct tn_field {
     size_t nrefs;
     long derive_from;        /* index of the source field, or -1 */
     struct tn_regex *derive; /* capture group 1 of this regex on the source field */
+    const char *derive_note; /* "derived from <source>": a derived value's provenance */
     const char *description;
 } tn_field;
 
@@ -93,6 +107,9 @@ typedef struct tn_kind {
     size_t nfields;
     tn_format_map *maps;
     size_t nmaps;
+    /* Indexes of the rules of this kind, ascending (tenet_ruleset.by_kind). */
+    const size_t *rules;
+    size_t nrules;
 } tn_kind;
 
 typedef struct tn_set {
@@ -167,6 +184,14 @@ struct tn_cond {
     tn_span span;
 };
 
+/* A piece of a message template: literal text (ref NULL), or a placeholder
+ * the message shows the value of (text is then the placeholder as written). */
+typedef struct tn_msg_part {
+    const char *text;
+    size_t len;
+    const tn_fieldref *ref;
+} tn_msg_part;
+
 typedef enum tn_on_unknown {
     TN_UNKNOWN_REPORT = 0, /* an info "could not verify ... because ..." (default) */
     TN_UNKNOWN_PASS,       /* say nothing */
@@ -183,6 +208,11 @@ typedef struct tn_rule {
     const tn_cond *when;      /* NULL = always */
     const tn_cond *require;   /* NULL = the rule fires whenever `when` holds */
     const char *message;
+    /* The message cut into parts at compile time when it has placeholders;
+     * NULL: it is shown as written, or (a rule not compiled from a pack)
+     * cut when shown. */
+    const tn_msg_part *msg_parts;
+    size_t nmsg_parts;
     const char *fix;
     const char *source;
     const char *quote;
@@ -213,6 +243,9 @@ struct tenet_ruleset {
     tn_rule *rules;
     size_t nrules;
     const tn_set *regions; /* the set `--region all` expands to, or NULL */
+    /* kinds[].rules list every rule (made by the compiler): the evaluator
+     * then visits only a subject's own kind's rules. */
+    bool by_kind;
     /* Compiled regexes (derive, matches): owned here, freed with the ruleset. */
     struct tn_regex **regexes;
     size_t nregexes;

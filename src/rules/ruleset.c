@@ -131,8 +131,12 @@ const tn_kind *tn_ruleset_kind_for_type(const tenet_ruleset *rs, const char *for
 
 bool tn_set_contains(const tn_set *set, const char *s, size_t len) {
     if (!set || !s) return false;
+    /* The first byte rules out most members without measuring them. */
+    char first = len ? s[0] : '\0';
     for (size_t i = 0; i < set->n; i++)
-        if (strlen(set->values[i]) == len && memcmp(set->values[i], s, len) == 0) return true;
+        if (set->values[i][0] == first && strlen(set->values[i]) == len &&
+            memcmp(set->values[i], s, len) == 0)
+            return true;
     return false;
 }
 

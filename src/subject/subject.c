@@ -392,7 +392,9 @@ static int fill_derived(tn_subject *s, const tn_kind *kind, size_t fi, void *md,
     out->span = src->span;
     out->file = src->file;
     out->path = src->path;
-    out->provenance = tn_arena_sprintf(arena, "derived from %s", kind->fields[f->derive_from].name);
+    out->provenance = f->derive_note ? f->derive_note
+                                     : tn_arena_sprintf(arena, "derived from %s",
+                                                        kind->fields[f->derive_from].name);
     if (rc < 0) {
         if (rc == TENET_ENOMEM) return rc;
         out->kind = TN_V_UNKNOWN;
@@ -438,42 +440,40 @@ int tn_subject_fill_known(tn_subject *subject, const tn_kind *kind, const tn_for
     if (!fields) return TENET_ENOMEM;
     subject->fields = fields;
 
+    /* Defaults go in as each field is filled, before any derivation, so a
+     * field can be derived from a defaulted one. */
+    size_t nderived = 0;
     for (size_t i = 0; i < kind->nfields; i++) {
         const tn_field *f = &kind->fields[i];
         if (known && known[i]) {
             fields[i] = *known[i];
             continue;
         }
-        memset(&fields[i], 0, sizeof fields[i]);
-        if (f->derive_from >= 0) continue;
+        tn_value *raw = &fields[i]; /* looked up in place: kept when it fits */
+        memset(raw, 0, sizeof *raw);
+        if (f->derive_from >= 0) {
+            nderived++;
+            continue;
+        }
         const tn_field_map *fm = map && map->fields ? &map->fields[i] : NULL;
         for (size_t a = 0; fm && lookup && a < fm->nalts; a++) {
             const tn_mapping_alt *alt = &fm->alts[a];
-            tn_value raw;
-            memset(&raw, 0, sizeof raw);
-            int rc = lookup(ctx, alt, &raw);
+            int rc = lookup(ctx, alt, raw);
             if (rc < 0) return rc;
+            if (rc == 0) continue; /* *raw untouched */
             /* a null alternative (unset Terraform attribute) lets the next one speak */
-            if (rc == 0 || raw.kind == TN_V_ABSENT || raw.kind == TN_V_NULL) continue;
-            if (alt->want >= 0 && (int)raw.kind != alt->want && raw.kind != TN_V_UNKNOWN &&
-                !(alt->want == TN_V_NUM && raw.kind == TN_V_INT))
-                continue;
-            fields[i] = raw;
-            break;
+            if (raw->kind != TN_V_ABSENT && raw->kind != TN_V_NULL &&
+                (alt->want < 0 || (int)raw->kind == alt->want || raw->kind == TN_V_UNKNOWN ||
+                 (alt->want == TN_V_NUM && raw->kind == TN_V_INT)))
+                break;
+            memset(raw, 0, sizeof *raw);
         }
-        tn_value_coerce(&fields[i], kind, i, arena);
+        if (raw->kind != TN_V_ABSENT) tn_value_coerce(raw, kind, i, arena);
+        apply_default(raw, f);
     }
-
-    /* Defaults first, so a field can be derived from a defaulted one. */
-    for (size_t i = 0; i < kind->nfields; i++)
-        if (kind->fields[i].derive_from < 0 && !(known && known[i]))
-            apply_default(&fields[i], &kind->fields[i]);
 
     /* Derived fields, in dependency order (a derived field may derive from
      * another); the compiler rejects cycles, so nfields passes suffice. */
-    size_t nderived = 0;
-    for (size_t i = 0; i < kind->nfields; i++)
-        if (kind->fields[i].derive_from >= 0 && !(known && known[i])) nderived++;
     if (nderived) {
         bool *done = tn_arena_calloc(arena, kind->nfields, sizeof *done);
         if (!done) return TENET_ENOMEM;

@@ -122,7 +122,7 @@ void tn_value_coerce(tn_value *v, const struct tn_kind *kind, size_t field_index
 
 /* Lookup callback a frontend gives to tn_subject_fill: find the raw value a
  * mapping alternative points at. Returns 1 and fills *out when found, 0 when
- * absent, negative tenet_status on failure. */
+ * absent (leaving *out as it was), negative tenet_status on failure. */
 typedef int (*tn_lookup_fn)(void *ctx, const struct tn_mapping_alt *alt, tn_value *out);
 
 /* Allocates subject->fields for `kind` and fills every field through the

@@ -123,6 +123,32 @@ static void test_documentation_style(void **state) {
     assert_int_equal(r->nparams, 2);
 }
 
+/* What each parameter carries: the length of its name, its value's text,
+ * span and path; a repeated key keeps the first key's place and takes the
+ * last value. */
+static void test_param_fields(void **state) {
+    (void)state;
+    tn_request *r = parse_one("Action=Op&Engine=redis&NumNodeGroups=2&Engine=valkey"
+                              "&Flat.3=c&Flat.1=a");
+    assert_int_equal(r->nparams, 3);
+    for (size_t i = 0; i < r->nparams; i++)
+        assert_int_equal(r->params[i].name_len, strlen(r->params[i].name));
+    const tn_req_param *e = tn_request_param(r, "Engine", 6);
+    assert_non_null(e);
+    assert_ptr_equal(e, &r->params[0]);
+    assert_int_equal(e->value.kind, TN_V_STR);
+    assert_string_equal(e->value.text, "valkey");
+    assert_int_equal(e->value.len, 6);
+    assert_string_equal(e->value.path, "Engine");
+    assert_true(e->value.has_span);
+    assert_int_equal(e->value.span.col, 47);
+    assert_int_equal(e->value.span.end_col, 53);
+    assert_true(e->has_key_span);
+    assert_int_equal(e->key_span.col, 11);
+    assert_int_equal(e->key_span.end_col, 17);
+    assert_string_equal(param(r, "Flat"), "[a, c]");
+}
+
 static void test_lists_and_structures(void **state) {
     (void)state;
     tn_request *r = parse_one(
@@ -239,6 +265,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_url_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_documentation_style, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists_and_structures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_param_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_urls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_segments, setup, teardown),

@@ -350,14 +350,14 @@ static void fake_put(fake_doc *d, const char *name, tn_value v) {
     d->vals[d->n++] = v;
 }
 
-static tn_mapping_alt alts_engine[] = {{"Engine", NULL, 0, false, -1}};
-static tn_mapping_alt alts_version[] = {{"EngineVersion", NULL, 0, false, -1}};
-static tn_mapping_alt alts_node[] = {{"CacheNodeType", NULL, 0, false, -1}};
-static tn_mapping_alt alts_at_rest[] = {{"AtRest", NULL, 0, false, -1}};
-static tn_mapping_alt alts_num[] = {{"num_node_groups", NULL, 0, false, -1},
-                                    {"cluster_mode[0].num_node_groups", NULL, 0, false, -1}};
-static tn_mapping_alt alts_mode[] = {{"cluster_mode", NULL, 0, false, TN_V_STR},
-                                     {"cluster_mode_enabled", NULL, 0, false, -1}};
+static tn_mapping_alt alts_engine[] = {{"Engine", NULL, 0, false, -1, F_ENGINE}};
+static tn_mapping_alt alts_version[] = {{"EngineVersion", NULL, 0, false, -1, F_VERSION}};
+static tn_mapping_alt alts_node[] = {{"CacheNodeType", NULL, 0, false, -1, F_NODE}};
+static tn_mapping_alt alts_at_rest[] = {{"AtRest", NULL, 0, false, -1, F_AT_REST}};
+static tn_mapping_alt alts_num[] = {{"num_node_groups", NULL, 0, false, -1, F_NUM},
+                                    {"cluster_mode[0].num_node_groups", NULL, 0, false, -1, F_NUM}};
+static tn_mapping_alt alts_mode[] = {{"cluster_mode", NULL, 0, false, TN_V_STR, F_MODE},
+                                     {"cluster_mode_enabled", NULL, 0, false, -1, F_MODE}};
 
 static tn_format_map make_map(tn_field_map *fm) {
     memset(fm, 0, sizeof(tn_field_map) * NF);
