@@ -1,12 +1,20 @@
 /* PCRE2 behind tn_regex. The compiled code and its match context are
  * read-only after compilation, so one tn_regex serves any number of threads;
  * each match brings its own match data, which also carries the caller's
- * match limits (so a check can tighten them without touching the ruleset). */
+ * match limits (so a check can tighten them without touching the ruleset).
+ *
+ * The JIT is compiled at a pattern's first match, not with the ruleset: JIT
+ * compilation is most of what compiling rules costs, and a small input uses
+ * few of the patterns, often none. It goes into a copy of the code that is
+ * published atomically, so the shared code is never written while another
+ * thread matches with it; every match uses the JIT (when it is available),
+ * the first one included, so results never depend on when it was made. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "eval/regex.h"
 #include "tenet/errors.h"
 #include "util/alloc.h"
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +34,11 @@ struct tn_regex {
     pcre2_code *code;
     pcre2_match_context *mctx;
     int ncap;
-    bool jit; /* compiled to machine code: matched without pcre2_match's checks */
+    /* The only state that changes after compilation (jit_code()): the JIT
+     * compiled copy of `code` once made, and whether the JIT turned out to
+     * be unavailable here (then the interpreter matches). */
+    _Atomic(pcre2_code *) jit;
+    atomic_bool no_jit;
 };
 
 /* PCRE2 allocates through tn_malloc like the rest of the library, so an
@@ -89,10 +101,8 @@ tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t
     }
     pcre2_set_match_limit(mctx, TN_REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(mctx, TN_REGEX_DEPTH_LIMIT);
-#ifndef TENET_NO_REGEX_JIT
-    /* JIT is an optimisation only: if it is unavailable the interpreter runs. */
-    re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-#endif
+    atomic_init(&re->jit, NULL);
+    atomic_init(&re->no_jit, false);
     uint32_t ncap = 0;
     if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ncap) != 0) ncap = 0;
     re->code = code;
@@ -103,6 +113,7 @@ tn_regex *tn_regex_compile(const char *pattern, size_t len, char *errbuf, size_t
 
 void tn_regex_free(tn_regex *re) {
     if (!re) return;
+    pcre2_code_free(atomic_load(&re->jit));
     pcre2_match_context_free(re->mctx);
     pcre2_code_free(re->code);
     tn_free(re);
@@ -144,9 +155,48 @@ void tn_regex_match_data_free(void *p) {
     tn_free(md);
 }
 
+/* The JIT code to match with: made on first use; NULL when the JIT is
+ * unavailable (the interpreter then matches). Threads that race here each
+ * compile a copy and the first to publish wins; the others free theirs. */
+static int jit_code(const tn_regex *cre, pcre2_code **out) {
+    *out = NULL;
+#ifdef TENET_NO_REGEX_JIT
+    (void)cre;
+    return TENET_OK;
+#else
+    tn_regex *re = (tn_regex *)cre; /* only the atomics are written */
+    pcre2_code *j = atomic_load_explicit(&re->jit, memory_order_acquire);
+    if (j || atomic_load_explicit(&re->no_jit, memory_order_relaxed)) {
+        *out = j;
+        return TENET_OK;
+    }
+    pcre2_code *copy = pcre2_code_copy(re->code);
+    if (!copy) return TENET_ENOMEM;
+    int rc = pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE);
+    if (rc != 0) {
+        pcre2_code_free(copy);
+        if (rc == PCRE2_ERROR_NOMEMORY) return TENET_ENOMEM;
+        atomic_store_explicit(&re->no_jit, true, memory_order_relaxed);
+        return TENET_OK; /* JIT is an optimisation only */
+    }
+    pcre2_code *expected = NULL;
+    if (atomic_compare_exchange_strong_explicit(&re->jit, &expected, copy, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        *out = copy;
+    } else {
+        pcre2_code_free(copy);
+        *out = expected;
+    }
+    return TENET_OK;
+#endif
+}
+
 int tn_regex_match(const tn_regex *re, const char *s, size_t len, void *md, size_t *cap1_off,
                    size_t *cap1_len) {
     if (!re || (!s && len)) return TENET_ERROR;
+    pcre2_code *jit;
+    int jrc = jit_code(re, &jit);
+    if (jrc != TENET_OK) return jrc;
     if (!s) s = "";
     tn_regex_md *m = md;
     pcre2_match_data *data = m ? m->data : NULL;
@@ -161,8 +211,8 @@ int tn_regex_match(const tn_regex *re, const char *s, size_t len, void *md, size
     }
     /* The same match either way: MATCH_INVALID_UTF leaves no UTF check to
      * skip, and pcre2_match would run the JIT code itself. */
-    int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx)
-                     : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx);
+    int rc = jit ? pcre2_jit_match(jit, (PCRE2_SPTR)s, len, 0, 0, data, mctx)
+                 : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, data, mctx);
     int result;
     if (rc >= 0) {
         /* rc == 0: the ovector was too small, but the match itself stands. */

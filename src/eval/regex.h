@@ -1,6 +1,7 @@
-/* PCRE2 behind a small interface: compiled with JIT at rule-compile time
- * (read-only afterwards, so shareable), matched with per-call match data and
- * bounded match/depth limits so a hostile pattern cannot hang a check. */
+/* PCRE2 behind a small interface: compiled at rule-compile time, JIT
+ * compiled at first match (thread-safe: see regex.c), matched with per-call
+ * match data and bounded match/depth limits so a hostile pattern cannot
+ * hang a check. */
 #ifndef TN_REGEX_H
 #define TN_REGEX_H
 #include <stddef.h>
