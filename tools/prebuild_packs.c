@@ -1,7 +1,8 @@
 /* Build-time tool: loads each rule pack with the loader tenet uses at run
  * time (tn_doc_parse_bytes) and writes its document tree as
- * const C data (see src/rules/builtin.h), so that a process using the
- * built-in packs parses nothing at start-up.
+ * const C data without pointers (see src/rules/builtin.h), so that a process
+ * using the built-in packs parses nothing at start-up, and relocates nothing
+ * for them either.
  *
  * Usage: prebuild_packs [--symbol NAME] OUT.c PACK...
  * NAME (default tn_builtin_docs) is the table's name; PACK... in the order
@@ -31,7 +32,9 @@ typedef struct gen {
     size_t pack;
     const tn_node **nodes;
     size_t *kids;
+    size_t *str_off, *tag_off; /* offset + 1 in the pool; 0: NULL */
     size_t nnodes, cap;
+    size_t pool_len;
     size_t nitems, npairs;
     slot *seen; /* open addressing: node -> index */
     size_t seen_cap;
@@ -80,6 +83,8 @@ static void number(gen *g, const tn_node *n) {
         g->cap = g->cap ? g->cap * 2 : 1024;
         g->nodes = xrealloc(g->nodes, g->cap * sizeof *g->nodes);
         g->kids = xrealloc(g->kids, g->cap * sizeof *g->kids);
+        g->str_off = xrealloc(g->str_off, g->cap * sizeof *g->str_off);
+        g->tag_off = xrealloc(g->tag_off, g->cap * sizeof *g->tag_off);
     }
     size_t me = g->nnodes++;
     g->nodes[me] = n;
@@ -116,6 +121,20 @@ static void put_str(FILE *out, const char *s, size_t len) {
             fprintf(out, "\\%03o", c);
     }
     fputc('"', out);
+}
+
+/* Appends a string and its NUL to the pool, as a literal of its own. */
+static size_t put_pooled(gen *g, const char *s, size_t len) {
+    size_t at = g->pool_len + 1;
+    if (at > UINT32_MAX - len - 1) {
+        fprintf(stderr, "prebuild_packs: a pack's strings exceed 4 GiB\n");
+        exit(1);
+    }
+    fputs("    ", g->out);
+    put_str(g->out, s, len + 1);
+    fputc('\n', g->out);
+    g->pool_len += len + 1;
+    return at;
 }
 
 static void put_cstr(FILE *out, const char *s) {
@@ -158,18 +177,10 @@ static void put_node(gen *g, size_t i) {
     const tn_node *n = g->nodes[i];
     fprintf(out, "    {.type = %s, ", type_name(n->type));
     if (n->quoted) fputs(".quoted = true, ", out);
-    if (n->tag) {
-        fputs(".tag = ", out);
-        put_cstr(out, n->tag);
-        fputs(", ", out);
-    }
+    if (g->tag_off[i]) fprintf(out, ".tag = %zu, ", g->tag_off[i]);
     fputs(".span = ", out);
     put_span(out, &n->span);
-    if (n->str) {
-        fputs(", .str = ", out);
-        put_str(out, n->str, n->len);
-        fprintf(out, ", .len = %" PRIu32, n->len);
-    }
+    if (g->str_off[i]) fprintf(out, ", .str = %zu, .len = %" PRIu32, g->str_off[i], n->len);
     if (n->n) fprintf(out, ", .n = %" PRIu32, n->n);
     switch (n->type) {
     case TN_NODE_BOOL: fprintf(out, ", .as.b = %s", n->as.b ? "true" : "false"); break;
@@ -184,10 +195,8 @@ static void put_node(gen *g, size_t i) {
         put_double(out, n->as.f);
         break;
     case TN_NODE_SEQ:
-        if (n->n) fprintf(out, ", .ch.items = (tn_node **)&p%zu_items[%zu]", g->pack, g->kids[i]);
-        break;
     case TN_NODE_MAP:
-        if (n->n) fprintf(out, ", .ch.pairs = (tn_pair *)&p%zu_pairs[%zu]", g->pack, g->kids[i]);
+        if (n->n) fprintf(out, ", .kids = %zu", g->kids[i]);
         break;
     case TN_NODE_NULL:
     case TN_NODE_STRING: break;
@@ -195,45 +204,40 @@ static void put_node(gen *g, size_t i) {
     fprintf(out, "}, /* %zu */\n", i);
 }
 
-static void put_ref(gen *g, const tn_node *n) {
-    fprintf(g->out, "(tn_node *)&p%zu_nodes[%zu]", g->pack, index_of(g, n));
-}
-
 /* Writes the arrays of one pack's document. */
 static void put_doc(gen *g, const tn_doc *doc) {
     FILE *out = g->out;
     if (doc->root) number(g, doc->root);
-    if (g->nnodes) fprintf(out, "static const tn_node p%zu_nodes[%zu];\n", g->pack, g->nnodes);
+    fprintf(out, "static const char p%zu_pool[] =\n", g->pack);
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const tn_node *n = g->nodes[i];
+        g->tag_off[i] = n->tag ? put_pooled(g, n->tag, strlen(n->tag)) : 0;
+        g->str_off[i] = n->str ? put_pooled(g, n->str, n->len) : 0;
+    }
+    fputs("    \"\";\n", out);
     if (g->nitems) {
-        fprintf(out, "static tn_node *const p%zu_items[%zu] = {\n", g->pack, g->nitems);
+        fprintf(out, "static const uint32_t p%zu_items[%zu] = {\n", g->pack, g->nitems);
         for (size_t i = 0; i < g->nnodes; i++) {
             const tn_node *n = g->nodes[i];
             if (n->type != TN_NODE_SEQ) continue;
-            for (uint32_t k = 0; k < n->n; k++) {
-                fputs("    ", out);
-                put_ref(g, n->ch.items[k]);
-                fputs(",\n", out);
-            }
+            for (uint32_t k = 0; k < n->n; k++)
+                fprintf(out, "    %zu,\n", index_of(g, n->ch.items[k]));
         }
         fputs("};\n", out);
     }
     if (g->npairs) {
-        fprintf(out, "static const tn_pair p%zu_pairs[%zu] = {\n", g->pack, g->npairs);
+        fprintf(out, "static const tn_packed_pair p%zu_pairs[%zu] = {\n", g->pack, g->npairs);
         for (size_t i = 0; i < g->nnodes; i++) {
             const tn_node *n = g->nodes[i];
             if (n->type != TN_NODE_MAP) continue;
-            for (uint32_t k = 0; k < n->n; k++) {
-                fputs("    {", out);
-                put_ref(g, n->ch.pairs[k].key);
-                fputs(", ", out);
-                put_ref(g, n->ch.pairs[k].value);
-                fputs("},\n", out);
-            }
+            for (uint32_t k = 0; k < n->n; k++)
+                fprintf(out, "    {%zu, %zu},\n", index_of(g, n->ch.pairs[k].key),
+                        index_of(g, n->ch.pairs[k].value));
         }
         fputs("};\n", out);
     }
     if (g->nnodes) {
-        fprintf(out, "static const tn_node p%zu_nodes[%zu] = {\n", g->pack, g->nnodes);
+        fprintf(out, "static const tn_packed_node p%zu_nodes[%zu] = {\n", g->pack, g->nnodes);
         for (size_t i = 0; i < g->nnodes; i++) put_node(g, i);
         fputs("};\n", out);
     }
@@ -307,14 +311,21 @@ static int put_pack(FILE *out, size_t pack, const char *path, char *entry, size_
         fprintf(out, "\n/* %s */\n", name);
         gen g = {.out = out, .pack = pack};
         put_doc(&g, doc);
-        char root[64] = "NULL", notes[64] = "NULL";
-        if (doc->root) snprintf(root, sizeof root, "(tn_node *)&p%zu_nodes[0]", pack);
+        char nodes[64] = "NULL", items[64] = "NULL", pairs[64] = "NULL", notes[64] = "NULL";
+        if (g.nnodes) snprintf(nodes, sizeof nodes, "p%zu_nodes", pack);
+        if (g.nitems) snprintf(items, sizeof items, "p%zu_items", pack);
+        if (g.npairs) snprintf(pairs, sizeof pairs, "p%zu_pairs", pack);
         if (doc->nnotes) snprintf(notes, sizeof notes, "(tn_doc_note *)p%zu_notes", pack);
         snprintf(entry, entry_size,
-                 "{.prebuilt = true, .root = %s, .notes = %s, .nnotes = %zu, .text_off = %zu}",
-                 root, notes, doc->nnotes, len - doc->len);
+                 "{.prebuilt = true, .nodes = %s, .nnodes = %zu, .items = %s, .pairs = %s, "
+                 ".nitems = %zu, .npairs = %zu, .pool = p%zu_pool, .notes = %s, .nnotes = %zu, "
+                 ".text_off = %zu}",
+                 nodes, g.nnodes, items, pairs, g.nitems, g.npairs, pack, notes, doc->nnotes,
+                 len - doc->len);
         free(g.nodes);
         free(g.kids);
+        free(g.str_off);
+        free(g.tag_off);
         free(g.seen);
     }
     tn_doc_free(doc);
@@ -345,11 +356,12 @@ int main(int argc, char **argv) {
         return 1;
     }
     fputs("/* Generated by tools/prebuild_packs.c from the rules/ packs: do not edit.\n"
-          " * Spans are {line, col, end_line, end_col, off, end_off}. */\n"
+          " * Spans are {line, col, end_line, end_col, off, end_off}; .str and .tag are\n"
+          " * offsets + 1 in the pack's pool, .kids indices in its items or pairs. */\n"
           "#include \"rules/builtin.h\"\n#include <math.h>\n#include <stdint.h>\n",
           out);
     size_t npacks = (size_t)(argc - a);
-    char(*entries)[256] = xrealloc(NULL, (npacks + 1) * sizeof *entries);
+    char(*entries)[512] = xrealloc(NULL, (npacks + 1) * sizeof *entries);
     int rv = 0;
     for (size_t i = 0; i < npacks && !rv; i++)
         rv = put_pack(out, i, argv[a + (int)i], entries[i], sizeof entries[i]);
