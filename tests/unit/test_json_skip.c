@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "doc/load.h"
+#include "doc_assert.h"
 #include "util/alloc.h"
 
 #include <stdio.h>
@@ -38,32 +39,6 @@ static int load_pruned(tn_doc **doc, const char *text, const char *word, bool ke
     tn_doc_load how = {false, &p};
     memset(err, 0, sizeof *err);
     return tn_doc_load_json(doc, text, strlen(text), "p.json", lim, &how, err);
-}
-
-/* `got` is `want` but for dropped values (a null without a span); counts them. */
-static void same_but_dropped(const tn_node *got, const tn_node *want, size_t *dropped) {
-    if (got->type == TN_NODE_NULL && got->span.line == 0 && !tn_node_is_scalar(want)) {
-        (*dropped)++;
-        return;
-    }
-    assert_int_equal(got->type, want->type);
-    assert_int_equal(got->quoted, want->quoted);
-    assert_memory_equal(&got->span, &want->span, sizeof got->span);
-    assert_int_equal(got->n, want->n);
-    if (tn_node_is_scalar(want)) {
-        assert_int_equal(got->len, want->len);
-        assert_memory_equal(got->str, want->str, want->len + 1);
-        assert_memory_equal(&got->as, &want->as, sizeof got->as);
-        return;
-    }
-    for (size_t i = 0; i < want->n; i++) {
-        if (want->type == TN_NODE_SEQ) {
-            same_but_dropped(got->ch.items[i], want->ch.items[i], dropped);
-        } else {
-            same_but_dropped(got->ch.pairs[i].key, want->ch.pairs[i].key, dropped);
-            same_but_dropped(got->ch.pairs[i].value, want->ch.pairs[i].value, dropped);
-        }
-    }
 }
 
 /* Loads `text` pruned (with and without keep()) and in full: the same

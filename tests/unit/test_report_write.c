@@ -468,6 +468,20 @@ static void test_equal_strings_from_different_buffers(void **state) {
 
 /* Merging by identity holds on both sides of the index threshold, and an
  * index left stale by a change to the diagnostics never merges wrongly. */
+/* Diagnostics "m0".."m11" of rule R in `region` (the report copies them). */
+static void add_numbered(tenet_report *r, const char *region) {
+    for (int i = 0; i < 12; i++) {
+        char msg[32];
+        snprintf(msg, sizeof msg, "m%d", i);
+        tn_diag d;
+        memset(&d, 0, sizeof d);
+        d.rule = "R";
+        d.message = msg;
+        d.region = region;
+        assert_int_equal(tn_report_add(r, &d), TENET_OK);
+    }
+}
+
 static void test_merge_by_identity(void **state) {
     (void)state;
     for (int n = 1; n <= 20; n++) {
@@ -499,29 +513,11 @@ static void test_merge_by_identity(void **state) {
     tenet_report *r = NULL;
     assert_int_equal(tenet_report_new(&r), TENET_OK);
     assert_int_equal(tn_report_begin_file(r, "t.yaml", TEXT, strlen(TEXT), NULL), TENET_OK);
-    for (int i = 0; i < 12; i++) {
-        char msg[32];
-        snprintf(msg, sizeof msg, "m%d", i);
-        tn_diag d;
-        memset(&d, 0, sizeof d);
-        d.rule = "R";
-        d.message = msg;
-        d.region = "a";
-        assert_int_equal(tn_report_add(r, &d), TENET_OK);
-    }
+    add_numbered(r, "a");
     assert_non_null(r->merge); /* indexed */
     memmove(r->diags.v, r->diags.v + 6, 6 * sizeof *r->diags.v); /* m6..m11 move to 0..5 */
     r->diags.n = 6;
-    for (int i = 0; i < 12; i++) {
-        char msg[32];
-        snprintf(msg, sizeof msg, "m%d", i);
-        tn_diag d;
-        memset(&d, 0, sizeof d);
-        d.rule = "R";
-        d.message = msg;
-        d.region = "b";
-        assert_int_equal(tn_report_add(r, &d), TENET_OK);
-    }
+    add_numbered(r, "b");
     /* Each m6..m11 either merged into itself or was added again; none went
      * into another diagnostic. */
     for (size_t i = 0; i < r->diags.n; i++) {
